@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class BlogConfig(AppConfig):
+    name = "blog"
+    verbose_name = _("Blog")
+
+    def ready(self):
+        from blog import signals
+
+        post_migrate.connect(signals.sync_site_domain, sender=self)

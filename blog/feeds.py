@@ -1,0 +1,102 @@
+from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from blog import selectors
+from blog.models import Category, Post, SiteSettings
+
+FEED_SIZE = 20
+
+
+class LatestPostsFeed(Feed):
+    """The newest published posts; subclasses narrow them to a category, tag or author."""
+
+    def title(self, obj=None):
+        site = SiteSettings.load().title
+        return f"{site} » {obj}" if obj else site
+
+    def description(self, obj=None):
+        return SiteSettings.load().tagline
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj is not None else reverse("blog:home")
+
+    def posts(self, obj):
+        return Post.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.posts(obj)
+            .select_related("author__profile")
+            .prefetch_related("categories")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary()
+
+    def item_author_name(self, item):
+        return item.author.profile.name if hasattr(item.author, "profile") else str(item.author)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [category.name for category in item.categories.all()]
+
+
+class LatestPostsAtomFeed(LatestPostsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description
+
+
+class CategoryFeed(LatestPostsFeed):
+    def get_object(self, request, path):
+        return get_object_or_404(Category, path=path.strip("/"))
+
+    def posts(self, obj):
+        return Post.objects.published().in_category(obj)
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description
+
+
+class TagFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(selectors.tags(), slug=slug)
+
+    def link(self, obj=None):
+        return reverse("blog:tag", kwargs={"slug": obj.slug})
+
+    def posts(self, obj):
+        return Post.objects.published().filter(tags=obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description
+
+
+class AuthorFeed(LatestPostsFeed):
+    def get_object(self, request, username):
+        return get_object_or_404(get_user_model(), username=username)
+
+    def link(self, obj=None):
+        return reverse("blog:author", kwargs={"username": obj.get_username()})
+
+    def posts(self, obj):
+        return Post.objects.published().filter(author=obj)
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestPostsFeed.description

@@ -1,0 +1,298 @@
+import html
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from blog.sanitize import sanitize_html
+
+SEARCH_CONFIG = "english"
+
+
+def unique_slug(model, value, *, instance_pk=None, max_length=200, **scope):
+    """A slug from value that no other row of model (within scope) has: -2, -3, ... on clashes."""
+    base = slugify(value, allow_unicode=True)[: max_length - 8].strip("-") or "item"
+    others = model._default_manager.filter(**scope).exclude(pk=instance_pk)
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Slugs from the root down, "parent/child": one indexed column for URLs and descendants.
+    path = models.CharField(max_length=1000, editable=False, unique=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="category_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, instance_pk=self.pk, parent=self.parent)
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"path": self.path})
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+    def descendants_and_self(self):
+        return Category.objects.filter(Q(path=self.path) | Q(path__startswith=f"{self.path}/"))
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts any reader may see: published, or scheduled and their time has come."""
+        return self.filter(
+            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_lists(self):
+        return self.select_related("author__profile").prefetch_related("categories")
+
+    def in_category(self, category):
+        return self.filter(categories__in=category.descendants_and_self()).distinct()
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        PRIVATE = "private", _("Private")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("The last part of the address; made from the title when left empty."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    body = models.TextField(_("body"), blank=True)
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("Made from the body when left empty.")
+    )
+    featured_image = models.ImageField(_("featured image"), upload_to="featured/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the post."),
+    )
+    sticky = models.BooleanField(_("sticky"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    pings_open = models.BooleanField(_("pings open"), default=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="posts"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True, through="TaggedPost")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set once, when the post_published signal went out for this post.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    body_text = models.TextField(editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        get_latest_by = "published_at"
+        permissions = [("edit_others_posts", _("Can edit and publish other people’s posts"))]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="post_slug_unique")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="post_search_gin"),
+            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            models.Index(fields=["-sticky", "-published_at"], name="post_sticky_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, instance_pk=self.pk)
+        self.body = sanitize_html(self.body)
+        self.body_text = " ".join(html.unescape(strip_tags(self.body)).split())
+        self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
+        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            future = self.published_at > timezone.now()
+            self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
+        super().save(*args, **kwargs)
+        from blog.services import post_queue_announcement
+
+        post_queue_announcement(post=self)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "blog:post",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at <= timezone.now()
+        )
+
+    def summary(self, words=55):
+        return self.excerpt or Truncator(self.body_text).words(words, truncate=" …")
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("post tag")
+        verbose_name_plural = _("post tags")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_post_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id}: {self.tag_id}"
+
+
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    bio = models.TextField(_("bio"), blank=True, help_text=_("Shown in the box under each post."))
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    twitter = models.CharField(_("X/Twitter handle"), max_length=100, blank=True)
+    links = models.TextField(
+        _("other profile links"), blank=True, help_text=_("One address per line.")
+    )
+
+    class Meta:
+        verbose_name = _("author profile")
+        verbose_name_plural = _("author profiles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:author", kwargs={"username": self.user.get_username()})
+
+    @property
+    def name(self):
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class SiteSettings(models.Model):
+    """The one row of settings an editor changes in the admin."""
+
+    title = models.CharField(_("site title"), max_length=200, default="Newsroom")
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    about = models.TextField(_("about text"), blank=True)
+    posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=10)
+    facebook_url = models.URLField(_("Facebook"), blank=True)
+    twitter_url = models.URLField(_("X/Twitter"), blank=True)
+    mastodon_url = models.URLField(_("Mastodon"), blank=True)
+    flickr_url = models.URLField(_("Flickr"), blank=True)
+    pinterest_url = models.URLField(_("Pinterest"), blank=True)
+    instagram_url = models.URLField(_("Instagram"), blank=True)
+    youtube_url = models.URLField(_("YouTube"), blank=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(posts_per_page__gte=1, posts_per_page__lte=100),
+                name="site_settings_posts_per_page_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def social_links(self):
+        names = [
+            ("facebook_url", "Facebook"),
+            ("twitter_url", "X/Twitter"),
+            ("mastodon_url", "Mastodon"),
+            ("flickr_url", "Flickr"),
+            ("pinterest_url", "Pinterest"),
+            ("instagram_url", "Instagram"),
+            ("youtube_url", "YouTube"),
+        ]
+        return [(label, getattr(self, field)) for field, label in names if getattr(self, field)]

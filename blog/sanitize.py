@@ -1,0 +1,33 @@
+"""The one place that decides which HTML an editor's text may keep."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub", "sup",
+    "a", "ul", "ol", "li", "blockquote", "q", "cite", "code", "pre", "hr", "figure",
+    "figcaption", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    "abbr", "mark", "small", "span", "div",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "figure": {"class"},
+    "ol": {"start", "type"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener",
+    strip_comments=True,
+)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep the markup a post may use; drop scripts, styles, handlers and unsafe links."""
+    return _cleaner.clean(html or "")

@@ -1,0 +1,19 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.dispatch import Signal
+
+# Sent exactly once per post, when it first becomes visible to readers.
+# Receivers get ``post`` (a blog.models.Post).
+post_published = Signal()
+
+
+def sync_site_domain(**kwargs):
+    """Keep django.contrib.sites' row in step with SITE_URL, which feeds and mail use."""
+    from django.contrib.sites.models import Site
+
+    from blog.models import SiteSettings
+
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost:8000"
+    name = SiteSettings.load().title
+    Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": name})

@@ -1,0 +1,38 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from blog.models import Category, Post
+
+
+class PostSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    limit = 5000
+
+    def items(self):
+        return Post.objects.published().only("slug", "published_at", "updated_at")
+
+    def lastmod(self, post):
+        return post.updated_at
+
+
+class CategorySitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return Category.objects.filter(posts__isnull=False).distinct()
+
+
+class HomeSitemap(Sitemap):
+    changefreq = "hourly"
+    priority = 1.0
+
+    def items(self):
+        return ["blog:home"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {"home": HomeSitemap, "posts": PostSitemap, "categories": CategorySitemap}

@@ -1,0 +1,63 @@
+import json
+
+from django import template
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from blog import selectors
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.inclusion_tag("blog/_sidebar.html", takes_context=True)
+def sidebar(context):
+    return {"request": context.get("request"), **selectors.sidebar()}
+
+
+@register.simple_tag
+def absolute(path):
+    """The public address of a path on this site, from SITE_URL, never the Host header."""
+    return f"{settings.SITE_URL}{path}"
+
+
+@register.filter
+def highlight(raw_headline):
+    return selectors.highlight(raw_headline)
+
+
+@register.simple_tag
+def post_jsonld(post):
+    """JSON-LD BlogPosting for a post, safe inside a <script> element."""
+    url = f"{settings.SITE_URL}{post.get_absolute_url()}"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.summary(30),
+        "datePublished": post.published_at.isoformat(),
+        "dateModified": post.updated_at.isoformat(),
+        "mainEntityOfPage": url,
+        "url": url,
+        "author": {"@type": "Person", "name": author_name(post.author)},
+        "keywords": [tag.name for tag in post.tags.all()],
+        "articleSection": [category.name for category in post.categories.all()],
+    }
+    if post.featured_image:
+        data["image"] = f"{settings.SITE_URL}{post.featured_image.url}"
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@register.filter
+def author_name(user):
+    profile = getattr(user, "profile", None)
+    return profile.name if profile else (user.get_full_name() or user.get_username())
+
+
+@register.filter
+def initials(name):
+    letters = "".join(word[0] for word in str(name).split()[:2] if word)
+    return escape(letters.upper() or "?")

@@ -1,0 +1,116 @@
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import generic
+from django.views.decorators.csrf import requires_csrf_token
+
+from blog import selectors
+from blog.models import Category, Post
+
+
+class PostListMixin:
+    """Published posts, paginated by the site setting, with what list templates show."""
+
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    allow_empty = True
+
+    def get_paginate_by(self, queryset):
+        return self.request.site_settings.posts_per_page
+
+    def get_queryset(self):
+        return Post.objects.published().for_lists()
+
+
+class HomeView(PostListMixin, generic.ListView):
+    def get_queryset(self):
+        return super().get_queryset().order_by("-sticky", "-published_at", "-pk")
+
+
+class CategoryView(PostListMixin, generic.ListView):
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, path=self.kwargs["path"].strip("/"))
+        return super().get_queryset().in_category(self.category)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.category, archive_kind="category", **kwargs)
+
+
+class TagView(PostListMixin, generic.ListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(selectors.tags(), slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.tag, archive_kind="tag", **kwargs)
+
+
+class AuthorView(PostListMixin, generic.ListView):
+    def get_queryset(self):
+        users = get_user_model().objects.select_related("profile")
+        self.author = get_object_or_404(users, username=self.kwargs["username"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.author, archive_kind="author", **kwargs)
+
+
+class DateArchiveMixin(PostListMixin):
+    allow_empty = False
+    date_field = "published_at"
+    month_format = "%m"
+    allow_future = False
+
+
+class YearView(DateArchiveMixin, generic.YearArchiveView):
+    make_object_list = True
+
+
+class MonthView(DateArchiveMixin, generic.MonthArchiveView):
+    pass
+
+
+class DayView(DateArchiveMixin, generic.DayArchiveView):
+    pass
+
+
+class SearchView(PostListMixin, generic.ListView):
+    template_name = "blog/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return selectors.post_search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+def post_detail(request, year, month, day, slug):
+    post = get_object_or_404(selectors.post_for_page(), slug=slug)
+    preview = not post.is_public
+    if preview and not request.user.has_perm("blog.change_post"):
+        raise Http404("No such post")
+    if post.get_absolute_url() != request.path:
+        return redirect(post, permanent=True)
+    context = {"post": post, "preview": preview, **selectors.post_neighbours(post)}
+    return render(request, "blog/post_detail.html", context)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No context processors: the database may be the reason we are here.
+    return HttpResponse(render_plain("500.html"), status=500)
+
+
+def render_plain(template_name):
+    from django.template import loader
+
+    return loader.get_template(template_name).render({})

@@ -1,0 +1,75 @@
+# Shared set-up for ./run and ./test: a Python >= 3.12, the virtualenv, the packages and a
+# reachable Postgres with the project's database. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+find_python() {
+  local candidates=()
+  local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
+  local dir
+  for dir in $(ls -d "$pyenv_root"/versions/3.* 2>/dev/null | sort -V -r); do
+    [ -x "$dir/bin/python3" ] && candidates+=("$dir/bin/python3")
+  done
+  candidates+=(python3.14 python3.13 python3.12 python3)
+  for py in "${candidates[@]}"; do
+    if command -v "$py" >/dev/null 2>&1 &&
+      "$py" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+      command -v "$py"; return 0
+    fi
+  done
+  return 1
+}
+
+ensure_venv() {
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+    local py
+    if ! py="$(find_python)"; then
+      echo "No Python 3.12 or newer was found. Install one (e.g. 'apt-get install python3.12'" >&2
+      echo "or 'pyenv install 3.13') and run this again." >&2
+      exit 1
+    fi
+    say "Making a virtualenv in .venv with $py"
+    rm -rf "$VENV"
+    "$py" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+  if [ ! -e "$stamp" ]; then
+    say "Installing the project's packages"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+    "$VENV/bin/python" -m pip install --quiet -e ".[dev]" 2>&1 | grep -v '^WARNING: Location' >&2 || true
+    "$VENV/bin/python" -c 'import django, procrastinate, taggit, nh3, playwright' || {
+      echo "Installing the project's packages failed; see pip's messages above." >&2; exit 1; }
+    rm -f "$VENV"/.installed-*
+    touch "$stamp"
+  fi
+  export PATH="$VENV/bin:$PATH"
+}
+
+ensure_postgres() {
+  export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom}"
+  if ! python "$ROOT/config/dbcheck.py" ping 2>/dev/null; then
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+      say "Starting the local PostgreSQL server"
+      for version in $(ls /etc/postgresql); do
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
+      done
+      for _ in $(seq 1 30); do python "$ROOT/config/dbcheck.py" ping 2>/dev/null && break; sleep 1; done
+    fi
+  fi
+  if ! python "$ROOT/config/dbcheck.py" ping; then
+    cat >&2 <<MSG
+
+No PostgreSQL server answers at the address in DATABASE_URL ($DATABASE_URL).
+Start one (on Debian: 'apt-get install postgresql' then 'pg_ctlcluster 15 main start'),
+or point DATABASE_URL at a server you can reach, e.g.
+DATABASE_URL=postgres://user:password@db.example.com:5432/newsroom ./run
+
+MSG
+    exit 1
+  fi
+  python "$ROOT/config/dbcheck.py" create
+}

@@ -1,0 +1,188 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.models import Post, SiteSettings
+from tests.factories import main_content, make_category, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def make_many(count, **fields):
+    parent = make_category("World")
+    child = make_category("Middle East", parent=parent)
+    author = make_user("writer", bio="Writes about the region.")
+    return [
+        make_post(
+            f"Story {i}", author=author, categories=[parent, child], tags=[f"t{i}", "common"],
+            days_ago=i + 1, **fields,
+        )
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def test_home_lists_published_posts_newest_first(client):
+    old = make_post("Old news", days_ago=5)
+    new = make_post("Fresh news", days_ago=1)
+    body = client.get("/").content.decode()
+    assert body.index(new.title) < body.index(old.title)
+
+
+def test_home_hides_drafts_private_and_future_posts(client):
+    make_post("A draft", status=Post.Status.DRAFT)
+    make_post("A private one", status=Post.Status.PRIVATE)
+    make_post("From the future", published_at=timezone.now() + timedelta(days=2))
+    make_post("Visible")
+    body = client.get("/").content.decode()
+    assert "Visible" in main_content(client.get("/"))
+    for hidden in ("A draft", "A private one", "From the future"):
+        assert hidden not in body
+
+
+def test_home_shows_sticky_post_first(client):
+    make_post("Newest", days_ago=1)
+    make_post("Pinned", days_ago=30, sticky=True)
+    body = client.get("/").content.decode()
+    assert body.index("Pinned") < body.index("Newest")
+
+
+def test_home_paginates_by_site_setting(client):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"posts_per_page": 2})
+    make_many(5)
+    first = client.get("/")
+    assert first.content.decode().count('class="entry-title"') == 2
+    assert "Page 1 of 3" in first.content.decode()
+    assert client.get("/?page=3").content.decode().count('class="entry-title"') == 1
+
+
+def test_post_page_shows_title_body_tags_categories_and_author_box(client):
+    world = make_category("World")
+    author = make_user("desk", bio="Blogging & updating on #Iran related news")
+    post = make_post("The big story", author=author, categories=[world], tags=["Iran", "ISIS"])
+    body = client.get(post.get_absolute_url()).content.decode()
+    assert '<h1 class="entry-title">The big story</h1>' in body
+    assert "Tagged with:" in body and ">ISIS</a>" in body
+    assert "Posted in" in body and ">World</a>" in body
+    assert "Blogging &amp; updating on #Iran related news" in body
+
+
+def test_post_url_is_dated_wordpress_style():
+    post = make_post("Dated", published_at=timezone.now().replace(2014, 9, 17, 12))
+    assert post.get_absolute_url() == "/2014/09/17/dated/"
+
+
+def test_post_page_with_wrong_date_redirects_to_canonical(client):
+    post = make_post("Moved")
+    response = client.get(f"/2001/01/01/{post.slug}/")
+    assert response.status_code == 301
+    assert response["Location"] == post.get_absolute_url()
+
+
+def test_post_page_links_previous_and_next(client):
+    first = make_post("First", days_ago=3)
+    middle = make_post("Middle", days_ago=2)
+    last = make_post("Last", days_ago=1)
+    body = client.get(middle.get_absolute_url()).content.decode()
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in body
+    assert f'rel="next" href="{last.get_absolute_url()}"' in body
+
+
+def test_draft_is_404_for_readers_and_a_preview_for_staff(client):
+    editor = make_user("ed", group="Editor")
+    draft = make_post("Secret draft", status=Post.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(editor)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this post is draft" in response.content.decode()
+
+
+def test_category_page_lists_posts_of_its_descendants(client):
+    parent = make_category("Iran")
+    child = make_category("Nuclear", parent=parent)
+    grandchild = make_category("Talks", parent=child)
+    make_post("Deep post", categories=[grandchild])
+    make_post("Elsewhere", categories=[make_category("Sport")])
+    response = client.get("/category/iran/nuclear/")
+    assert response.status_code == 200
+    assert "Deep post" in main_content(response)
+    assert "Elsewhere" not in main_content(response)
+    assert client.get("/category/nuclear/").status_code == 404
+
+
+def test_tag_and_author_pages_list_their_posts(client):
+    author = make_user("leila")
+    make_post("Tagged one", author=author, tags=["Sanctions"])
+    make_post("Other one", tags=["Sport"])
+    tag_page = main_content(client.get("/tag/sanctions/"))
+    assert "Tagged one" in tag_page and "Other one" not in tag_page
+    author_page = main_content(client.get("/author/leila/"))
+    assert "Tagged one" in author_page and "Other one" not in author_page
+
+
+def test_date_archives_list_posts_of_that_period(client):
+    inside = make_post("In March", published_at=timezone.now().replace(2024, 3, 10, 12))
+    make_post("In April", published_at=timezone.now().replace(2024, 4, 10, 12))
+    assert "In March" in main_content(client.get("/2024/"))
+    month = main_content(client.get("/2024/03/"))
+    assert "In March" in month and "In April" not in month
+    assert inside.title in client.get("/2024/03/10/").content.decode()
+    assert client.get("/2024/05/").status_code == 404
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_sidebar_shows_categories_tags_recent_posts_and_months(client):
+    make_many(3)
+    body = client.get("/").content.decode()
+    for heading in ("Recent posts", "Categories", "Tags", "Archives", "Search"):
+        assert f">{heading}</h2>" in body
+    assert 'Middle East</a> <span class="count">(3)</span>' in body
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/category/world/", "/tag/common/", "/author/writer/"])
+def test_list_pages_run_a_fixed_number_of_queries(client, url):
+    posts = make_many(2)
+    client.get(url)  # warm per-process caches (content types)
+    few = count_queries(client, url)
+    for post in posts[:1]:
+        for i in range(25):
+            make_post(f"More {i}", author=post.author, categories=post.categories.all(),
+                      tags=[f"x{i}", "common"])  # fmt: skip
+    assert count_queries(client, url) == few
+
+
+@pytest.mark.parametrize("url", ["/2024/", "/2024/03/", "/search/?q=story"])
+def test_archive_and_search_pages_run_a_fixed_number_of_queries(client, url):
+    when = timezone.now().replace(2024, 3, 10, 12)
+    make_post("Story one", published_at=when, tags=["a"])
+    client.get(url)
+    few = count_queries(client, url)
+    for i in range(20):
+        make_post(f"Story {i}", published_at=when, tags=[f"t{i}"], categories=[make_category()])
+    assert count_queries(client, url) == few
+
+
+def test_post_page_runs_a_fixed_number_of_queries(client):
+    plain = make_post("Plain", days_ago=3)
+    client.get(plain.get_absolute_url())
+    few = count_queries(client, plain.get_absolute_url())
+    loaded = make_post("Loaded", categories=[make_category(f"C{i}") for i in range(8)],
+                       tags=[f"tag{i}" for i in range(20)], days_ago=2)  # fmt: skip
+    for i in range(10):
+        make_post(f"Neighbour {i}", days_ago=10 + i, tags=[f"n{i}"])
+    assert count_queries(client, loaded.get_absolute_url()) == few
