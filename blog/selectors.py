@@ -70,7 +70,9 @@ def sidebar():
         "categories": list(
             Category.objects.annotate(
                 num_posts=Count("posts", filter=Q(posts__in=public.values("pk")))
-            ).only("name", "path")
+            )
+            .only("name", "path")
+            .order_by("path")
         ),
         "tag_cloud": tag_cloud(public),
         "recent_posts": list(public.only("title", "slug", "published_at")[:5]),
