@@ -1,14 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
+from taggit.forms import TagWidget
 
-from blog import services
-from blog.models import AuthorProfile, Category, Post, SiteSettings
+from blog import selectors, services, stats, widgets
+from blog.followers_admin import PostFollowersMixin
+from blog.models import AuthorProfile, Category, Post, SiteSettings, StatsDashboard
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -20,14 +27,18 @@ EDITOR_EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,
+    "ListItem": True,
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False},
     "Image": True,
-    "Figure": True,
+    "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},  # blog.media_admin
     "Caption": True,
     "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
     "Code": True,
     "CodeBlock": True,
     "History": True,
@@ -41,14 +52,32 @@ class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = [
-            "title", "slug", "body", "excerpt", "featured_image", "status", "published_at",
+            "title", "slug", "body", "excerpt", "featured_media", "status", "published_at",
             "author", "sticky", "categories", "tags", "comments_open", "pings_open",
         ]  # fmt: skip
-        widgets = {"tags": forms.TextInput(attrs={"class": "vTextField tag-autocomplete"})}
+        widgets = {
+            "tags": TagWidget(
+                attrs={
+                    "class": "vTextField tag-autocomplete",
+                    "data-suggest-url": reverse_lazy("admin:blog_post_tag_suggestions"),
+                    "autocomplete": "off",
+                }
+            )
+        }
+
+
+class ActionCategoryField(forms.ModelChoiceField):
+    """A category that was deleted meanwhile is no choice, so “Set category” can say so."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
 
 
 class PostActionForm(ActionForm):
-    category = forms.ModelChoiceField(
+    category = ActionCategoryField(
         Category.objects.all(), required=False, label=_("Category for “Set category”")
     )
 
@@ -59,7 +88,7 @@ def edits_others(request):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PostFollowersMixin, admin.ModelAdmin):
     form = PostAdminForm
     action_form = PostActionForm
     list_display = ["title", "status", "author_name", "category_names", "published_at", "sticky"]
@@ -69,9 +98,10 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["categories"]
+    raw_id_fields = ["featured_media"]  # the lookup opens the image library with thumbnails
     actions = ["publish", "unpublish", "set_category"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt", "featured_image"]}),
+        (None, {"fields": ["title", "slug", "body", "excerpt", "featured_media"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "author", "sticky"]}),
         (_("Filing"), {"fields": ["categories", "tags"]}),
         (_("Discussion"), {"fields": ["comments_open", "pings_open"]}),
@@ -84,11 +114,29 @@ class PostAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).prefetch_related("categories")
         return qs if edits_others(request) else qs.filter(author=request.user)
 
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.tag_suggestions_view)
+        return [
+            path("tag-suggestions/", suggest, name="blog_post_tag_suggestions"),
+            *super().get_urls(),
+        ]
+
+    def tag_suggestions_view(self, request):
+        """Existing tag names for the tags field's autocomplete (tag-autocomplete.js)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        return JsonResponse({"tags": selectors.tag_suggestions(request.GET.get("q", ""))})
+
+    def view_on_site(self, post):
+        """The post's own address, on the host the editor uses: a draft opens as a preview."""
+        return post.get_absolute_url()
+
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if edits_others(request) else ["author"]
+        fields = super().get_readonly_fields(request, obj)  # with PostFollowersMixin's
+        return [*fields] if edits_others(request) else [*fields, "author"]
 
     def get_list_filter(self, request):
         return self.list_filter if edits_others(request) else ["status", "categories"]
@@ -121,7 +169,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Set category (choose it below the list)"))
     def set_category(self, request, queryset):
-        category = Category.objects.filter(pk=request.POST.get("category") or None).first()
+        category = self.action_form.base_fields["category"].clean(request.POST.get("category"))
         if category is None:
             self.message_user(request, _("Choose a category first."), messages.ERROR)
             return
@@ -166,8 +214,51 @@ class AuthorProfileAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    def changelist_view(self, request, extra_context=None):
+        """There is only one row: open it."""
+        return redirect("admin:blog_sitesettings_change", SiteSettings.load().pk)
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "sidebar_widgets":
+            field.help_text = widgets.sidebar_help()  # lists the widgets other features added
+        return field
+
+
+@admin.register(StatsDashboard)
+class StatsDashboardAdmin(admin.ModelAdmin):
+    """Blog › Stats on the admin index: views, top posts, referrers and the reader activity."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("blog.view_stats")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        days = request.GET.get("days", "")
+        days = int(days) if days in {str(n) for n in stats.DASHBOARD_PERIODS} else 30
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Stats"),
+            "opts": self.model._meta,
+            **stats.dashboard(days),
+        }
+        return TemplateResponse(request, "admin/blog/stats_dashboard.html", context)
+
+
+from blog import import_admin, media_admin  # noqa: E402,F401

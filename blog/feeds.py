@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from blog import selectors
+from blog import media, selectors
 from blog.models import Category, Post, SiteSettings
 
 FEED_SIZE = 20
@@ -29,8 +29,8 @@ class LatestPostsFeed(Feed):
     def items(self, obj=None):
         return (
             self.posts(obj)
-            .select_related("author__profile")
-            .prefetch_related("categories")[:FEED_SIZE]
+            .select_related("author__profile", "featured_media")
+            .prefetch_related("categories", "featured_media__renditions")[:FEED_SIZE]
         )
 
     def item_title(self, item):
@@ -50,6 +50,9 @@ class LatestPostsFeed(Feed):
 
     def item_categories(self, item):
         return [category.name for category in item.categories.all()]
+
+    def item_enclosures(self, item):
+        return media.post_enclosures(item)
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

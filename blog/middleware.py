@@ -1,3 +1,7 @@
+import re
+
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.utils.functional import SimpleLazyObject
 
 from blog.models import SiteSettings
@@ -9,5 +13,53 @@ def site_settings_middleware(get_response):
     def middleware(request):
         request.site_settings = SimpleLazyObject(SiteSettings.load)
         return get_response(request)
+
+    return middleware
+
+
+def count_views_middleware(get_response):
+    """Count reader page views (see blog.stats); settings.COUNT_VIEWS = False turns it off."""
+    from blog import stats
+
+    def middleware(request):
+        response = get_response(request)
+        if settings.COUNT_VIEWS and stats.should_count(request, response):
+            stats.view_record(request, post_id=getattr(request, "counted_post_id", None))
+        return response
+
+    return middleware
+
+
+# WordPress's query-string addresses: /?p=123, /?page_id=, /?attachment_id=, /?cat=, /?author=.
+LEGACY_QUERY_KINDS = {
+    "p": "post",
+    "page_id": "post",
+    "attachment_id": "attachment",
+    "cat": "category",
+    "author": "author",
+}
+_WP_PAGED = re.compile(r"^(?P<base>.*/)page/(?P<page>\d+)/?$")
+
+
+def legacy_redirect_middleware(get_response):
+    """Send old WordPress addresses to where the same thing lives now, with a 301."""
+    from blog import selectors
+
+    def middleware(request):
+        if request.path == "/" and request.method == "GET":
+            for param, kind in LEGACY_QUERY_KINDS.items():
+                value = request.GET.get(param, "")
+                if value.isdigit():
+                    target = selectors.legacy_target(kind=kind, wp_id=int(value))
+                    if target:
+                        return HttpResponsePermanentRedirect(target)
+        response = get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        paged = _WP_PAGED.match(request.path)
+        if paged:
+            return HttpResponsePermanentRedirect(f"{paged['base']}?page={paged['page']}")
+        target = selectors.legacy_target(old_path=request.path)
+        return HttpResponsePermanentRedirect(target) if target else response
 
     return middleware

@@ -3,8 +3,10 @@ import html
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -13,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from blog import widgets
 from blog.sanitize import sanitize_html
 
 SEARCH_CONFIG = "english"
+# Dropped from the searchable text: search snippets use two of them to mark hits.
+_CONTROL_CHARACTERS = dict.fromkeys(range(32), " ")
 
 
 def unique_slug(model, value, *, instance_pk=None, max_length=200, **scope):
@@ -70,6 +75,18 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("blog:category", kwargs={"path": self.path})
 
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None and self.pk is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be filed inside itself.")})
+            ancestor = ancestor.parent
+        path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+        if self.slug and Category.objects.exclude(pk=self.pk).filter(path=path).exists():
+            raise ValidationError(
+                {"slug": _("Another category with this parent already has this slug.")}
+            )
+
     @property
     def depth(self):
         return self.path.count("/")
@@ -87,7 +104,9 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_lists(self):
-        return self.select_related("author__profile").prefetch_related("categories")
+        return self.select_related("author__profile", "featured_media").prefetch_related(
+            "categories", "featured_media__renditions"
+        )
 
     def in_category(self, category):
         return self.filter(categories__in=category.descendants_and_self()).distinct()
@@ -120,6 +139,11 @@ class Post(models.Model):
         _("excerpt"), blank=True, help_text=_("Made from the body when left empty.")
     )
     featured_image = models.ImageField(_("featured image"), upload_to="featured/%Y/%m/", blank=True)
+    featured_media = models.ForeignKey(
+        "Image", verbose_name=_("featured image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="featured_in",
+        help_text=_("From the image library: shown on the post, in lists, feeds and mail."),
+    )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -169,15 +193,25 @@ class Post(models.Model):
         if not self.slug:
             self.slug = unique_slug(Post, self.title, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
-        self.body_text = " ".join(html.unescape(strip_tags(self.body)).split())
+        text = html.unescape(strip_tags(self.body)).translate(_CONTROL_CHARACTERS)
+        self.body_text = " ".join(text.split())
         self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
         if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
             future = self.published_at > timezone.now()
             self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.pk and self.announced_at is None:
+                # Never undo an announcement made since this instance was loaded; the lock
+                # keeps the announcing job off the row until this save commits.
+                locked = Post.objects.select_for_update().filter(pk=self.pk)
+                self.announced_at = locked.values_list("announced_at", flat=True).first()
+            super().save(*args, **kwargs)
         from blog.services import post_queue_announcement
 
         post_queue_announcement(post=self)
+        from blog.media import post_images_sync
+
+        post_images_sync(post=self)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -197,6 +231,16 @@ class Post(models.Model):
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
             and self.published_at <= timezone.now()
         )
+
+    def editable_by(self, user):
+        """Editors may edit (and preview) every post; authors only their own."""
+        if user.has_perm("blog.edit_others_posts"):
+            return True
+        return user.has_perm("blog.change_post") and self.author_id == user.pk
+
+    def tag_list(self):
+        """The post's tags in alphabetical order (from the prefetch cache when there is one)."""
+        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
 
     def summary(self, words=55):
         return self.excerpt or Truncator(self.body_text).words(words, truncate=" …")
@@ -261,6 +305,31 @@ class SiteSettings(models.Model):
     pinterest_url = models.URLField(_("Pinterest"), blank=True)
     instagram_url = models.URLField(_("Instagram"), blank=True)
     youtube_url = models.URLField(_("YouTube"), blank=True)
+    bluesky_url = models.URLField(_("Bluesky"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
+    tumblr_url = models.URLField(_("Tumblr"), blank=True)
+    show_rss_link = models.BooleanField(_("show the RSS feed in “Follow us”"), default=True)
+    sidebar_widgets = models.CharField(
+        _("sidebar widgets"),
+        max_length=500,
+        default=widgets.DEFAULT_SIDEBAR,
+        blank=True,
+        validators=[widgets.validate_sidebar_widgets],
+        help_text=widgets.SIDEBAR_HELP,
+    )
+    visitor_count_start = models.PositiveBigIntegerField(
+        _("views before counting here"),
+        default=0,
+        help_text=_(
+            "Views the blog had before it moved here (e.g. from WordPress.com Stats); the "
+            "Visitor Count widget adds them to the views counted here."
+        ),
+    )
+    follower_email_full_post = models.BooleanField(
+        _("send followers the whole post"),
+        default=False,
+        help_text=_("Off: the email to followers has the excerpt and a link to read on."),
+    )
 
     class Meta:
         verbose_name = _("site settings")
@@ -286,13 +355,442 @@ class SiteSettings(models.Model):
         return obj
 
     def social_links(self):
-        names = [
-            ("facebook_url", "Facebook"),
-            ("twitter_url", "X/Twitter"),
-            ("mastodon_url", "Mastodon"),
-            ("flickr_url", "Flickr"),
-            ("pinterest_url", "Pinterest"),
-            ("instagram_url", "Instagram"),
-            ("youtube_url", "YouTube"),
+        """(label, address) of each profile filled in; the Follow us widget's list, feed aside."""
+        profiles = widgets.social_profiles(self)
+        return [(item["label"], item["url"]) for item in profiles if item["key"] != "rss"]
+
+
+# Visitor statistics. A page view only INSERTs a ViewEvent; a periodic task folds the events
+# into the daily tables (blog.stats.views_fold), so no request waits on another's row lock.
+
+
+class ViewEvent(models.Model):
+    """One counted page view waiting to be folded into the daily counts; never updated."""
+
+    # No foreign key constraint: checking it would lock the post's row on every view.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )  # fmt: skip
+    day = models.DateField()
+    # A hash of address and browser with a salt that changes every day; never the address.
+    visitor = models.CharField(max_length=32)
+    referrer_host = models.CharField(max_length=253, blank=True)
+
+    class Meta:
+        verbose_name = _("view waiting to be counted")
+        verbose_name_plural = _("views waiting to be counted")
+
+    def __str__(self):
+        return f"{self.day} post={self.post_id}"
+
+
+class DailySiteViews(models.Model):
+    """Views and unique visitors of the whole blog on one day."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    views = models.PositiveIntegerField(_("views"), default=0)
+    visitors = models.PositiveIntegerField(_("unique visitors"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily site views")
+        verbose_name_plural = _("daily site views")
+
+    def __str__(self):
+        return f"{self.day}: {self.views}"
+
+
+class DailyPostViews(models.Model):
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="daily_views"
+    )
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("daily post views")
+        verbose_name_plural = _("daily post views")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "day"], name="daily_post_views_unique")
         ]
-        return [(label, getattr(self, field)) for field, label in names if getattr(self, field)]
+        indexes = [models.Index(fields=["day"], name="daily_post_views_day")]
+
+    def __str__(self):
+        return f"{self.day} post={self.post_id}: {self.views}"
+
+
+class DailyReferrer(models.Model):
+    """Views that came from another site, by the referring host only (no paths or queries)."""
+
+    day = models.DateField(_("day"))
+    host = models.CharField(_("host"), max_length=253)
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        ordering = ["-day", "-views"]
+        verbose_name = _("daily referrer")
+        verbose_name_plural = _("daily referrers")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "host"], name="daily_referrer_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.host}: {self.views}"
+
+
+class DailyVisitor(models.Model):
+    """Visitor hashes seen on a recent day, to count each once; pruned after two days."""
+
+    day = models.DateField()
+    visitor = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "visitor"], name="daily_visitor_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.visitor}"
+
+
+class StatsDashboard(DailySiteViews):
+    """The editors' stats page in the admin; a proxy so it has a permission and an index link."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("stats")
+        verbose_name_plural = _("stats")
+        default_permissions = ()
+        permissions = [("view_stats", _("Can see the stats dashboard"))]
+
+
+class Like(models.Model):
+    """A reader likes a post: signed in (one per user) or anonymous (one per browser)."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="likes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="likes",
+    )  # fmt: skip
+    # A random id kept in a signed cookie, for readers who are not signed in.
+    browser = models.UUIDField(_("browser"), null=True, blank=True)
+    created_at = models.DateTimeField(_("liked"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("like")
+        verbose_name_plural = _("likes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"], condition=Q(user__isnull=False), name="like_once_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["post", "browser"],
+                condition=Q(browser__isnull=False),
+                name="like_once_per_browser",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, browser__isnull=True)
+                | Q(user__isnull=True, browser__isnull=False),
+                name="like_by_user_or_browser",
+            ),
+        ]
+        indexes = [models.Index(fields=["post", "-created_at"], name="like_post_recent")]
+
+    def __str__(self):
+        return f"{self.user or self.browser} likes {self.post_id}"
+
+
+# The image library (blog.media does the work: checks, renditions, what pages show).
+
+
+class Image(models.Model):
+    """An uploaded picture, stored upright and without metadata, with its words."""
+
+    class Format(models.TextChoices):
+        JPEG = "JPEG", "JPEG"
+        PNG = "PNG", "PNG"
+        GIF = "GIF", "GIF"
+        WEBP = "WEBP", "WebP"
+        AVIF = "AVIF", "AVIF"
+
+    file = models.FileField(_("file"), upload_to="images/%Y/%m/", max_length=255)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    alt_text = models.CharField(
+        _("alt text"), max_length=300, blank=True,
+        help_text=_("What the image shows, for readers who cannot see it."),
+    )  # fmt: skip
+    caption = models.TextField(_("caption"), blank=True, help_text=_("Shown under the image."))
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(_("width"), editable=False)
+    height = models.PositiveIntegerField(_("height"), editable=False)
+    animated = models.BooleanField(_("animated"), default=False, editable=False)
+    pinned = models.BooleanField(
+        _("pin to “Visuals to Share”"), default=False,
+        help_text=_("Pinned images come first in the sidebar gallery (once a post shows them)."),
+    )  # fmt: skip
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        constraints = [
+            models.CheckConstraint(condition=Q(width__gt=0, height__gt=0), name="image_has_size")
+        ]
+        indexes = [models.Index(fields=["-uploaded_at"], name="image_uploaded")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:image", kwargs={"pk": self.pk})
+
+    def scaled(self, fmt):
+        """Renditions of one format, narrowest first (from the prefetch cache when there is one)."""
+        found = [r for r in self.renditions.all() if r.kind == "width" and r.format == fmt]
+        return sorted(found, key=lambda rendition: rendition.width)
+
+    def fallback_renditions(self):
+        """The widths in a format every browser and mail client shows (not WebP)."""
+        formats = {r.format for r in self.renditions.all() if r.kind == "width"} - {"WEBP"}
+        return self.scaled(min(formats)) if formats else []
+
+    def rendition_near(self, width, *, fallback=False):
+        """The narrowest rendition at least width wide (else the widest), or None."""
+        found = self.fallback_renditions() if fallback else self.scaled("WEBP")
+        wide_enough = [r for r in found if r.width >= width]
+        return (wide_enough or found[-1:] or [None])[0]
+
+    def rendition_og(self):
+        return next((r for r in self.renditions.all() if r.kind == "og"), None)
+
+
+class Rendition(models.Model):
+    """A copy of an image made by Pillow: scaled to a width, or cropped for link previews."""
+
+    class Kind(models.TextChoices):
+        WIDTH = "width", _("scaled to a width")
+        OPEN_GRAPH = "og", _("link preview card (1200×630)")
+
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), on_delete=models.CASCADE, related_name="renditions"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.WIDTH)
+    format = models.CharField(_("format"), max_length=8, choices=Image.Format.choices)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    file = models.FileField(_("file"), upload_to="images/renditions/%Y/%m/", max_length=255)
+    size = models.PositiveIntegerField(_("bytes"))
+
+    class Meta:
+        ordering = ["image", "kind", "format", "width"]
+        verbose_name = _("rendition")
+        verbose_name_plural = _("renditions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "kind", "format", "width"], name="rendition_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.kind} {self.format} {self.width}w"
+
+
+class ImageUse(models.Model):
+    """A library image a post shows: its featured image (position 0) or one in its text."""
+
+    image = models.ForeignKey(
+        Image, verbose_name=_("image"), on_delete=models.CASCADE, related_name="uses"
+    )
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="image_uses"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["post", "position"]
+        verbose_name = _("image use")
+        verbose_name_plural = _("image uses")
+        constraints = [models.UniqueConstraint(fields=["post", "image"], name="image_use_unique")]
+
+    def __str__(self):
+        return f"{self.image} in “{self.post}”"
+
+
+# Followers: people who get every new post by email (blog.followers sends it).
+
+
+class FollowerQuerySet(models.QuerySet):
+    def with_email(self, address):
+        """The follower with this address in any letter case (uses the unique index)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=address.lower())
+
+    def active(self):
+        return self.filter(status=Follower.Status.ACTIVE)
+
+
+class Follower(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Following")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Bounced")
+
+    class Source(models.TextChoices):
+        WIDGET = "widget", _("Sidebar widget")
+        ADMIN = "admin", _("Added in the admin")
+        IMPORT = "import", _("Imported")
+
+    email = models.EmailField(_("email address"), max_length=254)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.CharField(
+        _("where from"), max_length=20, choices=Source.choices, default=Source.ADMIN
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="follows",
+    )  # fmt: skip
+    subscribed_at = models.DateTimeField(_("subscribed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+    bounces = models.PositiveSmallIntegerField(
+        _("bounces in a row"),
+        default=0,
+        help_text=_("Permanent delivery failures since the last success."),
+    )
+
+    # Who gets new posts, or will once they confirm; the others left or bounced.
+    FOLLOWING = (Status.ACTIVE, Status.PENDING)
+
+    objects = FollowerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-subscribed_at", "-pk"]
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="follower_email_ci_unique",
+                violation_error_message=_("This address follows the blog already."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(user__isnull=False),
+                name="follower_one_per_user",
+                violation_error_message=_("This account follows the blog already."),
+            ),
+        ]
+        # The fan-out walks active followers in id order.
+        indexes = [models.Index(fields=["status", "id"], name="follower_status_id")]
+
+    def __str__(self):
+        return self.email
+
+
+class Delivery(models.Model):
+    """The ledger: one row per post and follower; a row marked sent is never sent again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    follower = models.ForeignKey(
+        Follower, verbose_name=_("follower"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["post", "follower"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "follower"], name="delivery_once_per_follower")
+        ]
+        indexes = [models.Index(fields=["post", "status"], name="delivery_post_status")]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.follower_id}: {self.status}"
+
+
+class LegacyLink(models.Model):
+    """What an object was called on the old WordPress blog: its ID there and its old address."""
+
+    class Kind(models.TextChoices):
+        POST = "post", _("Post")
+        ATTACHMENT = "attachment", _("Attachment")
+        CATEGORY = "category", _("Category")
+        AUTHOR = "author", _("Author")
+        COMMENT = "comment", _("Comment")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    wp_id = models.BigIntegerField(_("WordPress ID"))
+    object_id = models.BigIntegerField(_("object ID"))
+    old_path = models.CharField(_("old address"), max_length=500, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("WordPress link")
+        verbose_name_plural = _("WordPress links")
+        ordering = ["kind", "wp_id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "wp_id"], name="legacy_link_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.wp_id} → {self.object_id}"
+
+
+class ImportRun(models.Model):
+    """A WordPress import started from the admin and run by the worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed: nothing was imported")
+
+    file = models.FileField(_("WXR export"), upload_to="imports/%Y/%m/")
+    dry_run = models.BooleanField(_("dry run"), default=False, help_text=_("Report only."))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    items = models.PositiveIntegerField(_("items read"), default=0)
+    report = models.TextField(_("report"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("WordPress import")
+        verbose_name_plural = _("WordPress imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=1), name="import_run_progress_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.file.name} ({self.get_status_display()})"

@@ -8,9 +8,14 @@ ALLOWED_TAGS = {
     "figcaption", "img", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
     "abbr", "mark", "small", "span", "div",
 }  # fmt: skip
+# What the site's own <img> markup uses; data-file names the library image (set by
+# django-prose-editor's Figure picker, made a responsive <picture> by blog.media on the page).
+IMG_ATTRIBUTES = {
+    "src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "data-file",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
-    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "img": IMG_ATTRIBUTES,
     "figure": {"class"},
     "ol": {"start", "type"},
     "th": {"colspan", "rowspan", "scope"},

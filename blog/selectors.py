@@ -1,13 +1,18 @@
 """Reads that are more than one QuerySet method: search, neighbours, sidebar widgets."""
 
+import html
+
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import Replace, TruncMonth
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from blog.models import SEARCH_CONFIG, Category, Post
+from blog import followers, stats
+from blog.models import SEARCH_CONFIG, Category, LegacyLink, Post
 
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
 _HIT_START, _HIT_STOP = "\x02", "\x03"
@@ -15,6 +20,20 @@ _HIT_START, _HIT_STOP = "\x02", "\x03"
 
 def tags():
     return Tag.objects.filter(blog_taggedpost_items__isnull=False).distinct()
+
+
+def tag_suggestions(text, *, limit=10):
+    """Tag names containing text for the admin's tags field: those starting with it first."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    starts = Case(When(name__istartswith=text, then=Value(1)), default=Value(0))
+    return list(
+        Tag.objects.filter(name__icontains=text)
+        .annotate(starts=starts, uses=Count("blog_taggedpost_items"))
+        .order_by("-starts", "-uses", "name")
+        .values_list("name", flat=True)[:limit]
+    )
 
 
 def post_for_page():
@@ -38,7 +57,7 @@ def post_search(text):
         return Post.objects.none()
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     headline = SearchHeadline(
-        "body_text",
+        _escaped("body_text"),
         query,
         config=SEARCH_CONFIG,
         start_sel=_HIT_START,
@@ -57,32 +76,58 @@ def post_search(text):
     )
 
 
+def _escaped(field):
+    """The field with &, < and > as entities: Postgres' headline drops what looks like a tag."""
+    expression = F(field)
+    for char, entity in [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")]:
+        expression = Replace(expression, Value(char), Value(entity))
+    return expression
+
+
 def highlight(raw_headline):
     """Escape a SearchHeadline result and turn its hit markers into <mark> elements."""
-    text = escape(raw_headline or "")
+    text = escape(html.unescape(raw_headline or ""))
     return mark_safe(text.replace(_HIT_START, "<mark>").replace(_HIT_STOP, "</mark>"))
 
 
-def sidebar():
-    """The widgets every page shows: one query each, however much content there is."""
+def sidebar(keys=None):
+    """What the shown sidebar widgets need (all when keys is None): one query each at most."""
     public = Post.objects.published()
-    return {
-        "categories": list(
+    readers = {
+        "categories": ("categories", lambda: list(
             Category.objects.annotate(
                 num_posts=Count("posts", filter=Q(posts__in=public.values("pk")))
             )
             .only("name", "path")
             .order_by("path")
-        ),
-        "tag_cloud": tag_cloud(public),
-        "recent_posts": list(public.only("title", "slug", "published_at")[:5]),
-        "months": list(
+        )),
+        "tags": ("tag_cloud", lambda: tag_cloud(public)),
+        "recent": ("recent_posts", lambda: list(public.only("title", "slug", "published_at")[:5])),
+        "archives": ("months", lambda: list(
             public.annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(num_posts=Count("pk"))
             .order_by("-month")[:24]
-        ),
+        )),
+        "top-posts": ("top_posts", stats.top_posts),
+        "visitor-count": ("visitor_count", stats.site_views_total),
+        "follow-blog": ("follower_count", followers.active_count),
+    }  # fmt: skip
+    return {
+        name: Once(read) for key, (name, read) in readers.items() if keys is None or key in keys
     }
+
+
+class Once:
+    """A value read on first use, then kept: templates call it, and a cached widget never does."""
+
+    def __init__(self, read):
+        self.read, self.done, self.value = read, False, None
+
+    def __call__(self):
+        if not self.done:
+            self.value, self.done = self.read(), True
+        return self.value
 
 
 def tag_cloud(public, limit=40):
@@ -97,3 +142,31 @@ def tag_cloud(public, limit=40):
     for tag in rows:
         tag.weight = 1 + round(4 * tag.num_posts / top)
     return sorted(rows, key=lambda tag: tag.name.lower())
+
+
+def legacy_target(*, kind=None, wp_id=None, old_path=None):
+    """Where an old WordPress address (by ID or by path) leads now, or None."""
+    links = LegacyLink.objects.all()
+    if old_path is not None:
+        variants = {old_path, old_path.rstrip("/"), old_path.rstrip("/") + "/"}
+        link = links.filter(old_path__in=variants).exclude(old_path="").first()
+    else:
+        link = links.filter(kind=kind, wp_id=wp_id).first()
+    if link is None:
+        return None
+    models = {"post": Post, "category": Category, "author": get_user_model()}
+    if link.kind not in models and link.kind != "attachment":
+        return None
+    if link.kind == "attachment":
+        from blog.models import Image
+
+        obj = Image.objects.filter(pk=link.object_id).first()
+    else:
+        obj = models[link.kind]._default_manager.filter(pk=link.object_id).first()
+    if obj is None:
+        return None
+    if link.kind == "author":
+        return reverse("blog:author", kwargs={"username": obj.get_username()})
+    if link.kind == "post" and not obj.is_public:
+        return None
+    return obj.get_absolute_url()

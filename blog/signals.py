@@ -7,6 +7,9 @@ from django.dispatch import Signal
 # Receivers get ``post`` (a blog.models.Post).
 post_published = Signal()
 
+# Sent by seed_demo once the blog's own demo content exists, so other apps add theirs.
+demo_seeded = Signal()
+
 
 def sync_site_domain(**kwargs):
     """Keep django.contrib.sites' row in step with SITE_URL, which feeds and mail use."""
@@ -17,3 +20,12 @@ def sync_site_domain(**kwargs):
     domain = urlsplit(settings.SITE_URL).netloc or "localhost:8000"
     name = SiteSettings.load().title
     Site.objects.update_or_create(pk=settings.SITE_ID, defaults={"domain": domain, "name": name})
+
+
+def sync_roles(**kwargs):
+    """After every migrate (and every test flush), the groups exist with current permissions."""
+    from django.apps import apps
+
+    from blog.roles import roles_ensure
+
+    roles_ensure(apps)

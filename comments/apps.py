@@ -1,7 +1,34 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from django_comments_xtd import models as xtd_models
+        from django_comments_xtd import signals as xtd_signals
+        from django_comments_xtd import utils as xtd_utils
+        from django_comments_xtd import views as xtd_views
+
+        from comments import receivers, services
+
+        # xtd has no setting for how it sends mail; its views call utils.send_mail by name.
+        # Ours queues every message in the task queue (retried, never a thread).
+        xtd_utils.send_mail = xtd_views.send_mail = services.mail_queue
+        # xtd un-publishes and re-publishes all replies when a comment's is_public changes,
+        # which would show spam replies again; our status field decides alone (selectors).
+        pre_save.disconnect(xtd_models.publish_or_unpublish_on_pre_save, sender="comments.Comment")
+        xtd_signals.confirmation_received.connect(
+            receivers.on_confirmation_received, dispatch_uid="comments.confirmation"
+        )
+
+        # Pingbacks and webmentions sent when a post goes live, and when an edit adds links.
+        from blog.signals import demo_seeded, post_published
+        from comments import outgoing
+
+        post_published.connect(outgoing.on_post_published, dispatch_uid="comments.pings")
+        demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="comments.demo")
+        post_save.connect(outgoing.on_post_saved, sender="blog.Post", dispatch_uid="comments.pings")

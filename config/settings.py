@@ -46,7 +46,7 @@ def mailer_from_url(url):
     query = parse_qs(parts.query)
     options = {
         "host": parts.hostname or "localhost",
-        "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "port": parts.port or {"smtps": 465, "smtp+tls": 587}.get(parts.scheme, 25),
         "username": unquote(parts.username or ""),
         "password": unquote(parts.password or ""),
         "use_ssl": parts.scheme == "smtps",
@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "taggit",
     "django_prose_editor",
+    "django_comments_xtd",
+    "django_comments",
     "blog",
     "comments",
 ]
@@ -111,6 +113,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.middleware.site_settings_middleware",
+    "blog.middleware.legacy_redirect_middleware",
+    "blog.middleware.count_views_middleware",
+    "comments.middleware.mention_headers_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +146,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The sidebar widgets every reader sees alike are cached this long (0: never) in each process.
+SIDEBAR_CACHE_SECONDS = int(os.environ.get("SIDEBAR_CACHE_SECONDS", "60"))
 
 CACHES = {
     "default": {
@@ -184,8 +192,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Fetching other sites (pingbacks, webmentions): never private addresses; loopback only when
+# allowed, for tests and for two blogs on one machine.
+ALLOW_LOOPBACK_FETCH = env_bool("ALLOW_LOOPBACK_FETCH")
+FETCH_TIMEOUT = 5.0
+FETCH_MAX_BYTES = 1_000_000
+# Pingbacks and webmentions (comments.mentions): fetches of other sites at once across every
+# process (Postgres advisory locks), the XML-RPC body cap, and (requests, seconds) allowed per
+# sender address and per source host on /xmlrpc/ and /webmention/ together.
+PING_FETCH_SLOTS = int(os.environ.get("PING_FETCH_SLOTS", "4"))
+PING_MAX_BODY = 64 * 1024
+PING_RATE_LIMIT_IP = (20, 10 * 60)
+PING_RATE_LIMIT_SOURCE_HOST = (10, 10 * 60)
+
 # Background work: Procrastinate keeps its jobs in this same Postgres.
-PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": int(os.environ.get("WORKER_CONCURRENCY", "4"))}
+# A worker silent (no heartbeat) this many seconds is taken for dead, and the jobs it was doing
+# are retried on another (blog.tasks.retry_stalled_jobs).
+WORKER_STALLED_SECONDS = float(os.environ.get("WORKER_STALLED_SECONDS", "30"))
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": int(os.environ.get("WORKER_CONCURRENCY", "4")),
+    "update_heartbeat_interval": WORKER_STALLED_SECONDS / 3,
+    "stalled_worker_timeout": WORKER_STALLED_SECONDS,
+}
 
 # Safe defaults when DEBUG is off; a proxy that terminates TLS sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -198,7 +226,33 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Reader comments: django-comments-xtd with our model and form (comments app). Every mail it
+# sends goes through the task queue (comments.tasks), never a thread. The moderation settings
+# editors change (approval, depth, order, blocklist, ...) live in comments.DiscussionSettings.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_XTD_CONFIRM_EMAIL = True
+COMMENTS_XTD_SEND_HTML_EMAIL = True
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_CONTACT_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_SALT = b"newsroom-comments"
+# A hard ceiling only; the depth readers see is DiscussionSettings.thread_depth (1-10).
+COMMENTS_XTD_MAX_THREAD_LEVEL = 9
+COMMENTS_TIMEOUT = 24 * 3600  # a signed comment form stays valid this long
+COMMENTS_MIN_SUBMIT_SECONDS = int(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS", "3"))
+COMMENTS_RATE_LIMIT = (8, 10 * 60)  # comment posts from one address per window in seconds
+
+# Visitor counting (blog.stats): off only to measure what it costs. Behind N proxies that append
+# to X-Forwarded-For, TRUSTED_PROXIES=N lets rate limits and unique visitors see the reader's
+# address instead of the proxy's.
+COUNT_VIEWS = env_bool("COUNT_VIEWS", default=True)
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 LOGGING = {
     "version": 1,

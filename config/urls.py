@@ -22,15 +22,18 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", healthz, name="healthz"),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
+
+
+def serve_media(request, path):
+    # MEDIA_ROOT read per request, not when the URLs load: tests give each test its own.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 if settings.SERVE_MEDIA:
     # Uploaded files served by Django itself; behind a proxy or with an object store, turn off.
     urlpatterns += [
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", serve_media)
     ]

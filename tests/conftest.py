@@ -28,3 +28,18 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with an empty cache, and sees sidebar widgets as they are right now."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.SIDEBAR_CACHE_SECONDS = 0
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's session-wide event loop must not outlive into the
+    tests that run the in-memory task queue (it cannot run beside a loop in the same thread)."""
+    items.sort(key=lambda item: "browser" in item.nodeid.split("/")[:2])

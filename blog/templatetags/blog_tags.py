@@ -5,7 +5,8 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from blog import selectors
+from blog import selectors, widgets
+from blog.models import SiteSettings
 
 register = template.Library()
 
@@ -14,7 +15,20 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 @register.inclusion_tag("blog/_sidebar.html", takes_context=True)
 def sidebar(context):
-    return {"request": context.get("request"), **selectors.sidebar()}
+    site_settings = context.get("site_settings") or SiteSettings.load()
+    shown = widgets.shown(site_settings.sidebar_widgets)
+    return {
+        "request": context.get("request"),
+        "site_settings": site_settings,
+        "widgets": shown,
+        "cache_seconds": settings.SIDEBAR_CACHE_SECONDS,
+        **selectors.sidebar(keys={widget.key for widget in shown}),
+    }
+
+
+@register.simple_tag
+def social_profiles(site_settings):
+    return widgets.social_profiles(site_settings)
 
 
 @register.simple_tag
@@ -45,7 +59,12 @@ def post_jsonld(post):
         "keywords": [tag.name for tag in post.tags.all()],
         "articleSection": [category.name for category in post.categories.all()],
     }
-    if post.featured_image:
+    from blog.media import absolute_url, post_og_image
+
+    card = post_og_image(post)  # the library image's 1200x630 card, loaded once per page
+    if card:
+        data["image"] = absolute_url(card.file.url)
+    elif post.featured_image:
         data["image"] = f"{settings.SITE_URL}{post.featured_image.url}"
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')

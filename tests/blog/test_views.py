@@ -186,3 +186,13 @@ def test_post_page_runs_a_fixed_number_of_queries(client):
     for i in range(10):
         make_post(f"Neighbour {i}", days_ago=10 + i, tags=[f"n{i}"])
     assert count_queries(client, loaded.get_absolute_url()) == few
+
+
+def test_sidebar_widgets_are_cached_between_requests_but_not_forms(client, settings):
+    make_many(3)
+    settings.SIDEBAR_CACHE_SECONDS = 60
+    first = count_queries(client, "/")
+    second = count_queries(client, "/")
+    assert second <= first - 4  # categories, tags, recent posts and months come from the cache
+    body = client.get("/").content.decode()
+    assert ">Recent posts</h2>" in body and "Story 0" in body

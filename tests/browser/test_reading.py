@@ -5,7 +5,7 @@ from blog.models import Post
 from tests.browser.conftest import screenshot
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.browser,
 ]
 

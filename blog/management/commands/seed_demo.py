@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,7 @@ from PIL import Image, ImageDraw
 
 from blog import demo_content as demo
 from blog.models import AuthorProfile, Category, Post, SiteSettings
+from blog.signals import demo_seeded
 
 
 def demo_image(name, width, height, hue):
@@ -63,6 +65,10 @@ class Command(BaseCommand):
         self.other_posts([author, guest], categories)
         count = Post.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} posts."))
+        verbosity = options.get("verbosity", 1)
+        call_command("seed_images", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_followers", verbosity=verbosity, stdout=self.stdout)
+        demo_seeded.send(sender=self.__class__, verbosity=verbosity, stdout=self.stdout)
 
     def site_settings(self):
         settings = SiteSettings.load()

@@ -1,0 +1,110 @@
+"""Sidebar widgets the editor can show, hide and order, and the blog's social profiles.
+
+Each widget is a partial under templates/blog/widgets/ known by a short key. The editor lists
+the keys to show, in order, in Site settings; keys nobody registered are skipped when the
+sidebar renders, so a removed feature never breaks a page. Another feature adds its widget with
+register() from its AppConfig.ready().
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Widget:
+    key: str
+    label: str
+    template: str
+    # Shared by every reader, so its HTML may be cached for SIDEBAR_CACHE_SECONDS. A widget
+    # with a form (CSRF token) or anything about the reader must say cached=False.
+    cached: bool = True
+
+
+WIDGETS: dict[str, Widget] = {}
+
+
+def register(key: str, label: str, template: str, *, cached: bool = True) -> None:
+    WIDGETS[key] = Widget(key, label, template, cached)
+
+
+for _key, _label in [
+    ("search", _("Search")),
+    ("follow-us", _("Follow us (social profiles)")),
+    ("recent", _("Recent posts")),
+    ("top-posts", _("Top posts (most read in 30 days)")),
+    ("categories", _("Categories")),
+    ("tags", _("Tag cloud")),
+    ("archives", _("Archives by month")),
+    ("visitor-count", _("Visitor count")),
+]:
+    register(_key, _label, f"blog/widgets/_{_key.replace('-', '_')}.html")
+
+DEFAULT_SIDEBAR = "search, follow-us, recent, top-posts, categories, tags, archives, visitor-count"
+
+
+def parse_keys(value: str) -> list[str]:
+    """The keys of a comma- or space-separated list, lower-cased, first occurrence kept."""
+    keys = [key.strip().lower() for key in value.replace(",", " ").split()]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def shown(value: str) -> list[Widget]:
+    """The widgets to render, in the editor's order; unknown keys are skipped."""
+    return [WIDGETS[key] for key in parse_keys(value) if key in WIDGETS]
+
+
+def validate_sidebar_widgets(value: str) -> None:
+    unknown = [key for key in parse_keys(value) if key not in WIDGETS]
+    if unknown:
+        raise ValidationError(
+            _("Unknown widget: %(unknown)s. Choose from: %(known)s."),
+            params={"unknown": ", ".join(unknown), "known": ", ".join(WIDGETS)},
+            code="unknown_widget",
+        )
+
+
+def sidebar_help():
+    choices = "; ".join(f"{widget.key} ({widget.label})" for widget in WIDGETS.values())
+    intro = _(
+        "The widgets to show in the sidebar, top to bottom, separated by commas; leave one out "
+        "to hide it. Available: "
+    )
+    return format_lazy("{}{}.", intro, choices)
+
+
+SIDEBAR_HELP = _(
+    "The widgets to show in the sidebar, top to bottom, separated by commas; leave one out to "
+    "hide it. Available: search, follow-us, recent, top-posts, categories, tags, archives, "
+    "visitor-count, and the widgets other features add."
+)
+
+
+# (field on SiteSettings, key used for the icon and CSS class, label people read)
+SOCIAL_FIELDS = [
+    ("facebook_url", "facebook", "Facebook"),
+    ("twitter_url", "x", "X (Twitter)"),
+    ("mastodon_url", "mastodon", "Mastodon"),
+    ("bluesky_url", "bluesky", "Bluesky"),
+    ("flickr_url", "flickr", "Flickr"),
+    ("pinterest_url", "pinterest", "Pinterest"),
+    ("instagram_url", "instagram", "Instagram"),
+    ("youtube_url", "youtube", "YouTube"),
+    ("linkedin_url", "linkedin", "LinkedIn"),
+    ("tumblr_url", "tumblr", "Tumblr"),
+]
+
+
+def social_profiles(site_settings) -> list[dict]:
+    """The profiles the editor filled in, in a fixed order, then the RSS feed if wanted."""
+    profiles = [
+        {"key": key, "label": label, "url": getattr(site_settings, field, "")}
+        for field, key, label in SOCIAL_FIELDS
+        if getattr(site_settings, field, "")
+    ]
+    if getattr(site_settings, "show_rss_link", False):
+        profiles.append({"key": "rss", "label": "RSS feed", "url": reverse("blog:feed")})
+    return profiles

@@ -1,0 +1,104 @@
+"""Find another page's Webmention or Pingback endpoint, and whether a page links to ours.
+
+Webmention discovery follows the W3C Recommendation: the first HTTP Link header whose rel
+includes "webmention", else the first <link> or <a> element in the document with that rel and an
+href (an empty href means the page itself), resolved against the page's final URL. Pingback uses
+the X-Pingback header, then <link rel="pingback">.
+"""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+_LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
+_REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.I)
+
+
+def rels(value):
+    return {rel.lower() for rel in (value or "").split()}
+
+
+def link_header_targets(values, rel):
+    """URLs in HTTP Link header values whose rel list includes rel, in order."""
+    found = []
+    for value in values:
+        for match in _LINK_VALUE.finditer(value):
+            params = _REL.search(match.group(2) or "")
+            if params and rel in rels(params.group(1) or params.group(2)):
+                found.append(match.group(1).strip())
+    return found
+
+
+class _Scanner(HTMLParser):
+    """Collects <link>/<a> elements with their rel, href and the text around links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements = []  # (tag, rels, href or None)
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("link", "a"):
+            values = dict(attrs)
+            self.elements.append((tag, rels(values.get("rel")), values.get("href")))
+        self._in_title = tag == "title" and not self.title
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def scan(html):
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner
+
+
+def webmention_endpoint(response):
+    """The Webmention endpoint a fetched page advertises, as an absolute URL, or None."""
+    for target in link_header_targets(response.header_values("Link"), "webmention"):
+        return urljoin(response.url, target)
+    if "html" not in (response.headers.get_content_type() or ""):
+        return None
+    for tag, element_rels, href in scan(response.text).elements:
+        if tag in ("link", "a") and "webmention" in element_rels and href is not None:
+            return urljoin(response.url, href)
+    return None
+
+
+def pingback_endpoint(response):
+    """The XML-RPC endpoint a fetched page advertises for pingbacks, or None."""
+    header = response.headers.get("X-Pingback")
+    if header:
+        return urljoin(response.url, header.strip())
+    if "html" not in (response.headers.get_content_type() or ""):
+        return None
+    for tag, element_rels, href in scan(response.text).elements:
+        if tag == "link" and "pingback" in element_rels and href:
+            return urljoin(response.url, href)
+    return None
+
+
+def same_url(a, b):
+    """Equal after dropping fragments and treating http/https and a trailing slash alike."""
+
+    def norm(url):
+        parts = urlsplit(urldefrag(url.strip())[0])
+        return (parts.netloc.lower(), (parts.path or "/").rstrip("/"), parts.query)
+
+    return norm(a) == norm(b)
+
+
+def links_to(html, page_url, target):
+    """Does the page (at page_url) contain a link to target?"""
+    return any(
+        href and same_url(urljoin(page_url, href), target)
+        for tag, _rels, href in scan(html).elements
+        if tag == "a"
+    )

@@ -1,0 +1,153 @@
+"""Fetch a page from another site without letting anyone aim this server at a private network.
+
+Used to verify pingbacks and webmentions and to discover other blogs' endpoints. Every fetch is
+bounded: http and https only, a deadline for the whole exchange, a cap on the bytes read and on
+redirects, and the address is checked after DNS resolution and then connected to directly, so a
+second lookup cannot swap in another address. Redirects are checked the same way at every hop.
+Errors carry a short internal reason for logs; callers must never show it to the other side.
+"""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from email.message import Message
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+USER_AGENT = "Newsroom/1.0 (pingback and webmention verification)"
+REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class FetchError(Exception):
+    """The fetch was refused or failed; str() is for logs only, never for the requester."""
+
+
+class FetchRefused(FetchError):
+    """Refused for good (address, scheme, size, redirects): trying again cannot help."""
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self):
+        charset = self.headers.get_content_charset() or "utf-8"
+        return self.body.decode(charset, errors="replace")
+
+    def header_values(self, name):
+        return self.headers.get_all(name) or []
+
+
+def address_allowed(ip_text):
+    """Public unicast addresses only; loopback too when ALLOW_LOOPBACK_FETCH is on (tests)."""
+    ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return bool(getattr(settings, "ALLOW_LOOPBACK_FETCH", False))
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(host, port):
+    """The addresses host resolves to, refused if any of them is not allowed."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"cannot resolve {host!r}: {error}") from error
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    refused = [address for address in addresses if not address_allowed(address)]
+    if not addresses or refused:
+        raise FetchRefused(f"{host!r} resolves to a refused address {refused}")
+    return addresses
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to an address checked beforehand, whatever the host name resolves to now."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self):
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _split(url):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused(f"not an http(s) URL: {url!r}")
+    if parts.username or parts.password:
+        raise FetchRefused("URLs with credentials are refused")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.scheme, parts.hostname, port, path
+
+
+def _read_body(response, max_bytes, deadline):
+    chunks, size = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError("the response took too long")
+        chunk = response.read1(16384) if hasattr(response, "read1") else response.read(16384)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchRefused(f"the response is larger than {max_bytes} bytes")
+        chunks.append(chunk)
+
+
+def _exchange(method, url, body, headers, deadline, max_bytes):
+    scheme, host, port, path = _split(url)
+    address = resolve(host, port)[0]
+    remaining = max(0.1, deadline - time.monotonic())
+    cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
+    conn = cls(host, port, address, timeout=remaining)
+    try:
+        conn.request(method, path, body=body, headers={"User-Agent": USER_AGENT, **headers})
+        response = conn.getresponse()
+        if response.status in REDIRECTS:
+            return response.status, response.msg, b""
+        return response.status, response.msg, _read_body(response, max_bytes, deadline)
+    except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+        raise FetchError(f"{type(error).__name__}: {error}") from error
+    finally:
+        conn.close()
+
+
+def fetch(url, *, method="GET", data=None, headers=None, timeout=None, max_bytes=None,
+          max_redirects=3):  # fmt: skip
+    """Fetch url within the limits; follow up to max_redirects redirects (GET after 303)."""
+    timeout = timeout or getattr(settings, "FETCH_TIMEOUT", 5.0)
+    max_bytes = max_bytes or getattr(settings, "FETCH_MAX_BYTES", 1_000_000)
+    deadline = time.monotonic() + timeout
+    headers = dict(headers or {})
+    for _hop in range(max_redirects + 1):
+        status, response_headers, body = _exchange(method, url, data, headers, deadline, max_bytes)
+        if status not in REDIRECTS:
+            return Response(url=url, status=status, headers=response_headers, body=body)
+        location = response_headers.get("Location")
+        if not location:
+            raise FetchRefused("a redirect without a Location")
+        url = urljoin(url, location)
+        if status == 303:
+            method, data = "GET", None
+    raise FetchRefused(f"more than {max_redirects} redirects")

@@ -1,0 +1,89 @@
+"""Admin for pingbacks and webmentions: what each post sent, and the webmentions received.
+
+The received mentions themselves are comments (kind pingback/webmention) in the moderation
+queue, filtered by kind there. Imported by comments.admin.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blog.models import Post
+from comments import outgoing
+from comments.models import OutgoingPing, WebmentionRequest
+
+PING_FIELDS = ["target_link", "protocol", "outcome", "code", "detail", "attempts", "attempted_at"]
+
+
+@admin.display(description=_("linked page"), ordering="target")
+def target_link(ping):
+    return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', ping.target, ping.target)
+
+
+@admin.register(OutgoingPing)
+class OutgoingPingAdmin(admin.ModelAdmin):
+    list_display = ["post", *PING_FIELDS]
+    list_filter = ["outcome", "protocol"]
+    list_select_related = ["post"]
+    search_fields = ["target", "post__title"]
+    readonly_fields = ["post", "target", "endpoint", *PING_FIELDS]
+    fields = ["post", "target", "endpoint", *PING_FIELDS[1:]]
+    actions = ["resend"]
+    target_link = staticmethod(target_link)
+
+    def has_add_permission(self, request):
+        return False  # pings are made from the links of published posts
+
+    @admin.action(description=_("Send the selected pings again"), permissions=["change"])
+    def resend(self, request, queryset):
+        count = outgoing.pings_resend(pings=queryset)
+        msg = ngettext("%(n)d ping queued to be sent again.", "%(n)d pings queued.", count)
+        self.message_user(request, msg % {"n": count})
+
+
+class OutgoingPingInline(admin.TabularInline):
+    """On the post's page: every page it linked to and what became of the ping."""
+
+    model = OutgoingPing
+    verbose_name_plural = _("pingbacks and webmentions sent")
+    fields = PING_FIELDS
+    readonly_fields = PING_FIELDS
+    extra = 0
+    can_delete = False
+    show_change_link = True  # where "Send the selected pings again" is
+    target_link = staticmethod(target_link)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# blog's PostAdmin knows nothing of comments; the inline joins it from here (blog's admin
+# module is imported first: blog comes before comments in INSTALLED_APPS).
+if Post in admin.site._registry:
+    _post_admin = admin.site._registry[Post]
+    _post_admin.inlines = [*_post_admin.inlines, OutgoingPingInline]
+
+
+@admin.register(WebmentionRequest)
+class WebmentionRequestAdmin(admin.ModelAdmin):
+    list_display = ["source", "target", "status", "detail", "created_at", "status_page"]
+    list_filter = ["status"]
+    search_fields = ["source", "target"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "source", "target", "post", "ip_address", "status", "detail", "comment", "created_at",
+        "updated_at",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("status page"))
+    def status_page(self, wm):
+        url = reverse("comments:webmention-status", kwargs={"token": wm.token})
+        return format_html('<a href="{}">{}</a>', url, _("view"))

@@ -1,0 +1,311 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django_comments_xtd.models import XtdComment, XtdCommentManager
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_post(self, post):
+        ctype = ContentType.objects.get_for_model(post)
+        return self.filter(content_type=ctype, object_pk=str(post.pk), site_id=settings.SITE_ID)
+
+    def public(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def public_for(self, post):
+        """The comments a reader of the post may see (replies to hidden ones are dropped later)."""
+        return self.for_post(post).public()
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
+    pass
+
+
+class Comment(XtdComment):
+    """A reader's comment, or a pingback/trackback/webmention, on a post (django-comments-xtd)."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("Trackback")
+        WEBMENTION = "webmention", _("Webmention")
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        PENDING = "pending", _("Pending")
+        SPAM = "spam", _("Spam")
+        TRASH = "trash", _("Trash")
+
+    # Named explicitly: the default reverse name, "comment", is taken by the text field.
+    xtdcomment_ptr = models.OneToOneField(
+        XtdComment,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="newsroom_comment",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    # The one truth about moderation; save() keeps django-comments' is_public/is_removed in step.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPROVED
+    )
+    status_before_removal = models.CharField(
+        max_length=20, choices=Status.choices, blank=True, editable=False
+    )
+    moderation_note = models.CharField(
+        _("moderation note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the comment was held or marked as spam."),
+    )
+
+    objects = CommentManager()
+
+    class Meta:
+        ordering = ["thread_id", "order"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="comment", source_url="")
+                | (Q(kind__in=["pingback", "trackback", "webmention"]) & ~Q(source_url="")),
+                name="comment_source_only_for_mentions",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["approved", "pending", "spam", "trash"]),
+                name="comment_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "kind"], name="comment_status_kind")]
+
+    def __str__(self):
+        return f"{self.user_name}: {Truncator(self.comment).chars(50)}"
+
+    def save(self, *args, **kwargs):
+        is_new = self.pk is None
+        self.is_public = self.status == self.Status.APPROVED
+        self.is_removed = self.status in (self.Status.SPAM, self.Status.TRASH)
+        super().save(*args, **kwargs)
+        if is_new:
+            from comments.services import comment_created
+
+            comment_created(comment=self)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_mention(self):
+        return self.kind != self.Kind.COMMENT
+
+
+class DiscussionSettings(models.Model):
+    """The one row of discussion settings an editor changes in the admin (WordPress-like)."""
+
+    class Approval(models.TextChoices):
+        NONE = "none", _("Publish comments at once")
+        FIRST_TIME = "first_time", _("Hold comments from people with no approved comment yet")
+        ALL = "all", _("Hold every comment for approval")
+
+    class Order(models.TextChoices):
+        OLDEST = "oldest", _("Oldest first")
+        NEWEST = "newest", _("Newest first")
+
+    approval = models.CharField(
+        _("approval"), max_length=20, choices=Approval.choices, default=Approval.FIRST_TIME
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        _("hold comments with more links than"),
+        default=2,
+        help_text=_("A common sign of spam is many links."),
+    )
+    moderation_words = models.TextField(
+        _("moderation words"),
+        blank=True,
+        help_text=_(
+            "One word, address, e-mail or IP per line. A comment that contains one in its text, "
+            "name, e-mail, website or IP waits for moderation. “press” also matches “WordPress”."
+        ),
+    )
+    blocklist = models.TextField(
+        _("blocklist"),
+        blank=True,
+        help_text=_(
+            "One word, address, e-mail or IP per line, matched like the moderation words. A "
+            "match is stored as spam, never shown."
+        ),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments on posts older than (days)"),
+        default=0,
+        help_text=_("0 keeps comments open however old the post is."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("nested replies, levels deep"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 turns threading off; at most 10."),
+    )
+    order = models.CharField(
+        _("comment order"), max_length=10, choices=Order.choices, default=Order.OLDEST
+    )
+    threads_per_page = models.PositiveSmallIntegerField(
+        _("top-level comments per page"),
+        default=50,
+        help_text=_("Each with its replies; 0 shows all on one page."),
+    )
+    notify_moderators = models.BooleanField(
+        _("e-mail the post’s author and the editors when a comment waits"), default=True
+    )
+    # Pingbacks and webmentions (comments.mentions, comments.outgoing).
+    send_pings = models.BooleanField(
+        _("notify the blogs a new post links to (pingbacks and webmentions)"), default=True
+    )
+    self_pings = models.BooleanField(
+        _("notify this blog’s own posts too"),
+        default=False,
+        help_text=_("Off: links to our own posts send nothing (no “self-pings”)."),
+    )
+    mentions_separate = models.BooleanField(
+        _("list pingbacks and webmentions in their own section"),
+        default=False,
+        help_text=_("Off: they appear among the comments and count in “N comments on …”."),
+    )
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="discussion_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(thread_depth__gte=1, thread_depth__lte=10),
+                name="discussion_settings_depth_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Discussion settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+    def moderation_word_list(self):
+        return _lines(self.moderation_words)
+
+    def blocklist_entries(self):
+        return _lines(self.blocklist)
+
+
+def _lines(text):
+    return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+# Pingbacks and webmentions (comments.mentions, comments.outgoing). The mentions themselves are
+# Comments of kind pingback or webmention; these rows track the work around them.
+
+
+class OutgoingPing(models.Model):
+    """A notification this blog sends to a page one of its posts links to; sent once per pair."""
+
+    class Protocol(models.TextChoices):
+        WEBMENTION = "webmention", _("Webmention")
+        PINGBACK = "pingback", _("Pingback")
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        RETRYING = "retrying", _("Failed for now, will try again")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        NO_ENDPOINT = "no_endpoint", _("The page takes no pings")
+
+    post = models.ForeignKey(
+        "blog.Post", verbose_name=_("post"), on_delete=models.CASCADE, related_name="outgoing_pings"
+    )
+    target = models.URLField(_("linked page"), max_length=1000)
+    protocol = models.CharField(_("protocol"), max_length=20, choices=Protocol.choices, blank=True)
+    endpoint = models.URLField(_("endpoint"), max_length=1000, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.QUEUED
+    )
+    code = models.IntegerField(
+        _("status or fault"), null=True, blank=True,
+        help_text=_("The endpoint’s HTTP status (webmention) or fault code (pingback)."),
+    )  # fmt: skip
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("outgoing ping")
+        verbose_name_plural = _("outgoing pings")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "target"], name="outgoing_ping_once_per_pair")
+        ]
+        indexes = [models.Index(fields=["outcome"], name="outgoing_ping_outcome")]
+
+    def __str__(self):
+        return f"{self.post_id} → {self.target}"
+
+
+class WebmentionRequest(models.Model):
+    """A received webmention waiting for (or done with) verification; its status page's data."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be verified")
+        ACCEPTED = "accepted", _("Verified and stored")
+        DELETED = "deleted", _("Removed: the source no longer links here")
+        REJECTED = "rejected", _("Rejected")
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.URLField(_("source"), max_length=1000)
+    target = models.URLField(_("target"), max_length=1000)
+    post = models.ForeignKey(
+        "blog.Post", verbose_name=_("post"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    ip_address = models.GenericIPAddressField(_("sender address"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("received webmention")
+        verbose_name_plural = _("received webmentions")
+        indexes = [
+            models.Index(fields=["source", "target", "status"], name="webmention_request_pair"),
+            models.Index(fields=["created_at"], name="webmention_request_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}"
+
+    def get_absolute_url(self):
+        return reverse("comments:webmention-status", kwargs={"token": self.token})

@@ -1,0 +1,157 @@
+"""Reads for the comment section, permalinks, feeds and the admin: fixed query counts."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from blog.models import Post
+from comments.models import Comment, DiscussionSettings
+
+PAGE_PARAM = "cpage"
+# What the comment list prints or needs to build threads; nothing else is loaded.
+SHOWN_FIELDS = [
+    "comment", "user_name", "user_email", "user_url", "submit_date", "thread_id", "parent_id",
+    "level", "order", "kind", "source_url", "source_title", "user__profile__avatar",
+    "user__profile__display_name", "user__username", "user__first_name", "user__last_name",
+]  # fmt: skip
+
+
+@dataclass
+class Node:
+    """A comment as shown: its level on the page (capped by the depth setting) and replies."""
+
+    comment: Comment
+    level: int
+    parent: "Node | None" = None
+    children: list["Node"] = field(default_factory=list)
+
+
+def discussion_open(post: Post, rules: DiscussionSettings, *, now=None) -> bool:
+    """Readers may comment: the post is public, open, and not past the auto-close age."""
+    if not (post.is_public and post.comments_open):
+        return False
+    if not rules.close_after_days:
+        return True
+    now = now or timezone.now()
+    return post.published_at >= now - timedelta(days=rules.close_after_days)
+
+
+def post_for_form(data) -> Post | None:
+    """The public post a posted comment form points at, or None."""
+    if data.get("content_type") != "blog.post":
+        return None
+    try:
+        return Post.objects.published().get(pk=int(data.get("object_pk", "")))
+    except (ValueError, Post.DoesNotExist):
+        return None
+
+
+def visible_comments(post: Post) -> list[Comment]:
+    """Every approved comment of the post in thread order, in one query."""
+    return list(
+        Comment.objects.public_for(post)
+        .select_related(None)
+        .select_related("user__profile")
+        .only(*SHOWN_FIELDS)
+        .order_by("thread_id", "order")
+    )
+
+
+def build_threads(comments: list[Comment], depth: int) -> tuple[list[Node], int]:
+    """Top-level nodes with their replies, and how many comments are shown.
+
+    Replies to a comment that is not shown stay hidden with it; replies deeper than the depth
+    setting allows (it may have been lowered) join their nearest allowed ancestor.
+    """
+    nodes, roots = {}, []
+    for comment in comments:
+        parent = None if comment.parent_id == comment.pk else nodes.get(comment.parent_id)
+        if parent is None and comment.parent_id != comment.pk:
+            continue
+        while parent is not None and parent.level >= depth - 1:
+            parent = parent.parent
+        node = Node(comment, parent.level + 1 if parent else 0, parent)
+        (parent.children if parent else roots).append(node)
+        nodes[comment.pk] = node
+    return roots, len(nodes)
+
+
+def ordered_threads(post: Post, rules: DiscussionSettings) -> tuple[list[Node], int]:
+    roots, count = build_threads(visible_comments(post), rules.thread_depth)
+    if rules.order == DiscussionSettings.Order.NEWEST:
+        roots.reverse()
+    return roots, count
+
+
+def split_mentions(roots: list[Node], rules: DiscussionSettings) -> tuple[list[Node], list[Node]]:
+    """(comment threads, pingbacks and webmentions) when the setting lists them apart, else
+    (all, []). Mentions take no replies, so each is one node."""
+    if not rules.mentions_separate:
+        return roots, []
+    mentions = [node for node in roots if node.comment.is_mention]
+    return [node for node in roots if not node.comment.is_mention], mentions
+
+
+def thread_paginator(roots: list[Node], rules: DiscussionSettings) -> Paginator:
+    return Paginator(roots, rules.threads_per_page or max(len(roots), 1))
+
+
+def comment_section(post: Post, *, rules: DiscussionSettings, page=None) -> dict:
+    """What the post page shows under the post: count, one page of threads, open or closed."""
+    roots, count = ordered_threads(post, rules)
+    roots, mentions = split_mentions(roots, rules)
+    page_obj = thread_paginator(roots, rules).get_page(page)
+    return {
+        "post": post,
+        "count": count - len(mentions),
+        "mentions": mentions,
+        "threads": page_obj.object_list,
+        "page_obj": page_obj,
+        "page_query": f"?{PAGE_PARAM}={page_obj.number}" if page_obj.number > 1 else "",
+        "is_paginated": page_obj.paginator.num_pages > 1,
+        "open": discussion_open(post, rules),
+        "depth": rules.thread_depth,
+    }
+
+
+def comment_page_number(comment: Comment, rules: DiscussionSettings) -> int:
+    """The page of the post's comments that shows this comment's thread."""
+    roots, _count = ordered_threads(comment.content_object, rules)
+    roots, _mentions = split_mentions(roots, rules)
+    per_page = rules.threads_per_page
+    for index, node in enumerate(roots):
+        if node.comment.thread_id == comment.thread_id:
+            return index // per_page + 1 if per_page else 1
+    return 1
+
+
+def comment_url(comment: Comment, page: int) -> str:
+    query = f"?{PAGE_PARAM}={page}" if page > 1 else ""
+    return f"{comment.content_object.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+def avatar_hue(comment: Comment) -> int:
+    """A stable colour for the commenter's initials; the e-mail never leaves the server."""
+    key = (comment.user_email or comment.user_name).lower()
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{key}".encode()).digest()
+    return int.from_bytes(digest[:2]) % 360
+
+
+def latest_comments(post: Post | None = None, limit: int = 30):
+    """The newest approved comments, of one post or the whole site, with their posts."""
+    if post is not None:
+        comments = Comment.objects.public_for(post)
+    else:
+        public = Post.objects.published().annotate(key=Cast("pk", CharField())).values("key")
+        comments = Comment.objects.public().filter(object_pk__in=public)
+    return list(comments.prefetch_related("content_object").order_by("-submit_date")[:limit])
+
+
+def pending_count() -> int:
+    return Comment.objects.pending().count()

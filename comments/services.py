@@ -1,0 +1,219 @@
+"""Writes with side effects: posting and moderating comments, and every mail the app sends."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.template.loader import render_to_string
+from django_comments.signals import comment_was_posted, comment_will_be_posted
+
+from blog.stats import client_ip
+from comments import moderation
+from comments.models import Comment, DiscussionSettings
+
+EDITOR_GROUP = "Editor"
+REMOVED = [Comment.Status.SPAM, Comment.Status.TRASH]
+
+
+def rate_limit_hit(request, *, scope: str, limit: int, window: int) -> bool:
+    """Count one more attempt from this address; True once it made more than limit in window."""
+    address = hashlib.sha256(f"{settings.SECRET_KEY}|{client_ip(request)}".encode()).hexdigest()
+    key = f"rate:{scope}:{address}"
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return limit < 1
+
+
+def comment_form_data(request):
+    """The posted fields; a signed-in reader's name and e-mail come from their account."""
+    data = request.POST.copy()
+    user = request.user
+    if user.is_authenticated:
+        profile = getattr(user, "profile", None)
+        data["name"] = (profile.name if profile else "") or user.get_full_name() or user.username
+        data["email"] = user.email
+    return data
+
+
+def comment_submit(*, form, request):
+    """Post a valid comment the way django-comments does, with our moderation verdict on it.
+
+    Spam is stored straight away (never mailed, never dropped); anything else goes through
+    django-comments-xtd: a guest gets a confirmation link, a signed-in reader is posted now.
+    Returns the comment (xtd's unsaved TmpXtdComment for a guest), or None if a receiver
+    of comment_will_be_posted refused it.
+    """
+    comment = comment_from_form(form=form, request=request)
+    responses = comment_will_be_posted.send(sender=type(comment), comment=comment, request=request)
+    if any(response is False for _receiver, response in responses):
+        return None
+    if comment.status == Comment.Status.SPAM:
+        comment.xtd_comment = comment_store(comment)
+        return comment
+    comment_was_posted.send(sender=type(comment), comment=comment, request=request)
+    return comment
+
+
+def comment_from_form(*, form, request):
+    """xtd's unsaved comment with its author, the comment it answers, and where it goes."""
+    comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.ip_address = client_ip(request) or None
+    if request.user.is_authenticated:
+        comment.user = request.user
+    rules = DiscussionSettings.load()
+    comment.parent_id = reply_parent_id(comment.parent_id, rules.thread_depth)
+    verdict = moderation.classify(submission_from(comment, form, request.user), rules)
+    comment.status, comment.moderation_note = verdict.status, verdict.reason
+    comment.is_public = verdict.status == Comment.Status.APPROVED
+    return comment
+
+
+def submission_from(comment, form, user) -> moderation.Submission:
+    post = form.target_object
+    earlier = Comment.objects.public().filter(user_email__iexact=comment.user_email)
+    trusted = user.is_authenticated and (
+        user.pk == post.author_id or user.has_perm("comments.change_comment")
+    )
+    return moderation.Submission(
+        name=comment.user_name,
+        email=comment.user_email,
+        url=comment.user_url,
+        text=comment.comment,
+        ip=comment.ip_address or "",
+        trusted=trusted,
+        previously_approved=not trusted and earlier.exists(),
+        bot_signals=form.bot_signals(),
+    )
+
+
+def reply_parent_id(parent_id: int, depth: int) -> int:
+    """The comment a reply hangs under: its parent, or the nearest ancestor the depth allows."""
+    if not parent_id:
+        return 0
+    parent = Comment.objects.get(pk=parent_id)
+    if depth <= 1:
+        return 0
+    if parent.level < depth - 1:
+        return parent.pk
+    ancestor = (
+        Comment.norel_objects.filter(
+            thread_id=parent.thread_id, level=depth - 2, order__lt=parent.order
+        )
+        .order_by("-order")
+        .first()
+    )
+    return ancestor.pk if ancestor else 0
+
+
+def comment_store(tmp_comment) -> Comment:
+    """Save xtd's unsaved comment as it is (spam goes here: stored for review, never mailed)."""
+    fields = {key: value for key, value in tmp_comment.items() if key != "xtd_comment"}
+    comment = Comment(**fields)
+    comment.save()
+    return comment
+
+
+def comment_created(*, comment: Comment) -> None:
+    """A new comment is in the database: tell the moderators when it waits for them."""
+    if getattr(comment, "import_quietly", False):
+        return  # history brought in by the WordPress importer: nobody needs telling
+    if comment.status == Comment.Status.PENDING:
+        from comments.tasks import notify_moderators
+
+        transaction.on_commit(lambda: notify_moderators.defer(comment_id=comment.pk))
+
+
+def comments_set_status(*, comments, status: str) -> int:
+    """Approve, hold, spam or trash comments in bulk; followers hear of newly approved ones."""
+    from comments.tasks import notify_followers
+
+    pks = list(comments.exclude(status=status).values_list("pk", flat=True))
+    removed = status in REMOVED
+    if removed:  # remember what a restore goes back to
+        keep = When(status__in=REMOVED, then=F("status_before_removal"))
+        before = Case(keep, default=F("status"))
+    else:
+        before = Value("")
+    Comment.objects.filter(pk__in=pks).update(
+        status=status,
+        status_before_removal=before,
+        is_public=status == Comment.Status.APPROVED,
+        is_removed=removed,
+    )
+    if status == Comment.Status.APPROVED:
+        for pk in pks:
+            transaction.on_commit(lambda pk=pk: notify_followers.defer(comment_id=pk))
+    return len(pks)
+
+
+def comments_restore(*, comments) -> int:
+    """Take comments out of spam or trash, back to what they were (pending when unknown)."""
+    removed = comments.filter(status__in=REMOVED)
+    approved = removed.filter(status_before_removal=Comment.Status.APPROVED)
+    count = comments_set_status(comments=approved, status=Comment.Status.APPROVED)
+    rest = removed.exclude(status_before_removal=Comment.Status.APPROVED)
+    return count + comments_set_status(comments=rest, status=Comment.Status.PENDING)
+
+
+def comment_notify_followers(*, comment_id: int) -> None:
+    """Mail everyone who asked to follow the post (django-comments-xtd's follow-up mail)."""
+    from django_comments_xtd.views import notify_comment_followers
+
+    comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.APPROVED).first()
+    if comment is not None:
+        notify_comment_followers(comment)
+
+
+def comment_notify_moderators(*, comment_id: int) -> int:
+    """Mail the post's author and the editors that a comment waits; the number of mails."""
+    comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.PENDING).first()
+    if comment is None or not DiscussionSettings.load().notify_moderators:
+        return 0
+    post = comment.content_object
+    recipients = moderator_emails(post) - {comment.user_email.lower()}
+    context = {"comment": comment, "post": post, "site_url": settings.SITE_URL}
+    subject = f"Please moderate: “{post.title}”"
+    body = render_to_string("comments/email/moderation_notice.txt", context)
+    for email in sorted(recipients):
+        mail_queue(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+    return len(recipients)
+
+
+def moderator_emails(post) -> set[str]:
+    editors = get_user_model().objects.filter(is_active=True, groups__name=EDITOR_GROUP)
+    emails = set(editors.exclude(email="").values_list("email", flat=True))
+    if post.author.is_active and post.author.email:
+        emails.add(post.author.email)
+    return {email.lower() for email in emails}
+
+
+def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, html=None):
+    """Send a mail from the task queue once the transaction commits.
+
+    Same signature as django_comments_xtd.utils.send_mail, which it replaces (CommentsConfig).
+    """
+    from comments.tasks import send_mail
+
+    message = {
+        "subject": str(subject),
+        "body": str(body),
+        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+        "recipient_list": [str(address) for address in recipient_list],
+        "html": str(html) if html else None,
+    }
+    transaction.on_commit(lambda: send_mail.defer(**message))
+
+
+def mail_send(*, subject, body, from_email, recipient_list, html=None) -> None:
+    """Hand one message to the mail server now; an error propagates so the task retries."""
+    message = EmailMultiAlternatives(subject, body, from_email, recipient_list)
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

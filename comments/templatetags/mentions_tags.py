@@ -1,0 +1,27 @@
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def mention_endpoints(context, post):
+    """<link rel="pingback"> and <link rel="webmention"> when the post takes pings.
+
+    Also leaves the two addresses on the request, for comments.middleware to send the
+    X-Pingback and Link headers without a second look at the post.
+    """
+    if not (post.is_public and post.pings_open):
+        return ""
+    pingback = f"{settings.SITE_URL}{reverse('comments:xmlrpc')}"
+    webmention = f"{settings.SITE_URL}{reverse('comments:webmention')}"
+    request = context.get("request")
+    if request is not None:
+        request.mention_endpoints = {"pingback": pingback, "webmention": webmention}
+    return format_html(
+        '<link rel="pingback" href="{}">\n  <link rel="webmention" href="{}">',
+        pingback,
+        webmention,
+    )

@@ -1,0 +1,48 @@
+// The image chooser opened by the post editor's "Browse…" (django-prose-editor's Figure picker).
+// Choosing an image hands its address, id, alt text and caption back to the editor's dialog
+// through the CKEditor-style callback the editor installed on window.opener, then closes.
+// Opened on its own, it shows the <figure> HTML to copy instead.
+(function () {
+  "use strict";
+  const root = document.querySelector(".image-picker");
+  if (!root) return;
+  const funcNum = root.dataset.funcNum;
+  const opener = window.opener;
+  const callback = opener && opener.CKEDITOR && opener.CKEDITOR.tools && opener.CKEDITOR.tools.callFunction;
+
+  function figureHtml(data) {
+    const figure = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = data.url;
+    img.alt = data.alt;
+    img.setAttribute("data-file", data.id);
+    figure.appendChild(img);
+    if (data.caption) {
+      const caption = document.createElement("figcaption");
+      caption.textContent = data.caption;
+      figure.appendChild(caption);
+    }
+    return figure.outerHTML;
+  }
+
+  root.addEventListener("click", function (event) {
+    const button = event.target.closest(".picker-choice");
+    if (!button) return;
+    const data = button.dataset;
+    if (callback && funcNum) {
+      callback.call(opener.CKEDITOR.tools, funcNum, data.url, {
+        id: data.id,
+        alternative_text: data.alt,
+        caption: data.caption,
+      });
+      window.close();
+      return;
+    }
+    const box = root.querySelector(".picker-copy");
+    const area = box.querySelector("textarea");
+    area.value = figureHtml(data);
+    box.hidden = false;
+    area.focus();
+    area.select();
+  });
+})();

@@ -1,0 +1,395 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from blog.models import Category, Post, SiteSettings
+from tests.factories import make_category, make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/blog/post/add/"
+LIST_URL = "/admin/blog/post/"
+SUGGEST_URL = "/admin/blog/post/tag-suggestions/"
+
+
+def change_url(post):
+    return f"/admin/blog/post/{post.pk}/change/"
+
+
+@pytest.fixture
+def editor(client):
+    user = make_user("editor", group="Editor")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def author(client):
+    user = make_user("author", group="Author")
+    client.force_login(user)
+    return user
+
+
+def post_form(client, url, **fields):
+    """What the post form sends when fields are filled in, plus any inline forms left empty."""
+    page = client.get(url)
+    assert page.status_code == 200
+    now = timezone.localtime()
+    data = {
+        "title": "", "slug": "", "body": "", "excerpt": "", "status": "draft",
+        "published_at_0": now.strftime("%Y-%m-%d"), "published_at_1": now.strftime("%H:%M:%S"),
+        "tags": "", "comments_open": "on", "pings_open": "on", "_save": "Save",
+    }  # fmt: skip
+    if "author" in page.context["adminform"].form.fields:
+        data["author"] = page.context["adminform"].form.initial.get("author", "")
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {management.add_prefix(name): value for name, value in management.initial.items()}
+    return client.post(url, {**data, **fields})
+
+
+def act(client, action, posts, **extra):
+    data = {"action": action, "_selected_action": [post.pk for post in posts], **extra}
+    return client.post(LIST_URL, data, follow=True)
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+# Writing posts
+
+
+def test_editor_adds_a_post_through_the_add_form(client, editor):
+    world = make_category("World")
+    response = post_form(
+        client, ADD_URL, title="Kerry in Cairo", body="<p>The <strong>talks</strong> began.</p>",
+        status="published", categories=[world.pk], tags="Iran, John Kerry",
+    )  # fmt: skip
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert (post.slug, post.author, post.status) == ("kerry-in-cairo", editor, "published")
+    assert post.body == "<p>The <strong>talks</strong> began.</p>"
+    assert sorted(tag.name for tag in post.tags.all()) == ["Iran", "John Kerry"]
+    assert list(post.categories.all()) == [world]
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_add_form_saves_a_hostile_body_inert(client, editor):
+    hostile = '<p onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:x()">a</a>'
+    post_form(client, ADD_URL, title="Hostile", body=hostile)
+    body = Post.objects.get().body
+    assert "<script" not in body and "onclick" not in body and "javascript:" not in body
+    assert "Hi" in body
+
+
+def test_add_form_publish_queues_the_announcement_for_the_publish_time(
+    client, editor, task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_form(client, ADD_URL, title="Live now", status="published")
+    post = Post.objects.get()
+    jobs = [
+        job for job in task_queue.connector.jobs.values() if "announce_post" in job["task_name"]
+    ]
+    assert [(job["args"], job["scheduled_at"]) for job in jobs] == [
+        ({"post_id": post.pk}, post.published_at)
+    ]
+
+
+def test_add_form_with_a_taken_slug_explains_and_saves_nothing(client, editor):
+    make_post("Original", slug="kerry-in-cairo")
+    response = post_form(client, ADD_URL, title="Copy", slug="kerry-in-cairo")
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Post.objects.count() == 1
+
+
+def test_add_form_without_a_title_explains_and_saves_nothing(client, editor):
+    response = post_form(client, ADD_URL, title="", body="<p>Text</p>")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert not Post.objects.exists()
+
+
+def test_change_form_shows_the_tags_as_text(client, editor):
+    post = make_post("Tagged", tags=["Iran", "John Kerry"])
+    page = client.get(change_url(post)).content.decode()
+    assert 'value="&quot;John Kerry&quot;, Iran"' in page
+
+
+def test_change_form_saved_unchanged_keeps_the_tags(client, editor):
+    post = make_post("Tagged", tags=["Iran", "John Kerry"], status=Post.Status.DRAFT)
+    post_form(client, change_url(post), title="Tagged", slug="tagged", tags='Iran, "John Kerry"')
+    assert sorted(tag.name for tag in post.tags.all()) == ["Iran", "John Kerry"]
+
+
+def test_post_form_loads_the_tag_autocomplete(client, editor):
+    page = client.get(ADD_URL).content.decode()
+    assert "blog/admin/tag-autocomplete.js" in page
+    assert f'data-suggest-url="{SUGGEST_URL}"' in page
+    assert finders.find("blog/admin/tag-autocomplete.js")
+
+
+def test_post_form_uses_the_rich_text_editor(client, editor):
+    page = client.get(ADD_URL).content.decode()
+    assert "django_prose_editor" in page
+
+
+def test_post_list_runs_a_fixed_number_of_queries(client, editor):
+    make_post("One", categories=[make_category()], author=editor)
+    client.get(LIST_URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST_URL)
+    for i in range(10):
+        make_post(f"Post {i}", categories=[make_category(), make_category()])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(LIST_URL)
+    assert response.status_code == 200
+    assert len(many) == len(few)
+
+
+def test_post_list_shows_status_author_and_categories(client, editor):
+    make_post("Listed", author=make_user("leila"), categories=[make_category("World")])
+    page = client.get(LIST_URL).content.decode()
+    assert "Listed" in page and "Published" in page and "Leila" in page and "World" in page
+
+
+# Bulk actions
+
+
+def test_publish_action_makes_drafts_live(client, editor):
+    drafts = [make_post(f"Draft {i}", status=Post.Status.DRAFT) for i in range(2)]
+    response = act(client, "publish", drafts)
+    assert messages_of(response) == ["2 posts published."]
+    assert Post.objects.published().count() == 2
+
+
+def test_unpublish_action_takes_posts_back_to_draft(client, editor):
+    live = [make_post(f"Live {i}") for i in range(2)]
+    response = act(client, "unpublish", live)
+    assert messages_of(response) == ["2 posts unpublished."]
+    assert not Post.objects.published().exists()
+    assert client.get(live[0].get_absolute_url()).status_code == 200  # editors still preview
+
+
+def test_set_category_action_files_posts_under_the_chosen_category(client, editor):
+    posts = [make_post(f"Post {i}", categories=[make_category("Old")]) for i in range(2)]
+    sport = make_category("Sport")
+    response = act(client, "set_category", posts, category=sport.pk)
+    assert messages_of(response) == ["2 posts filed under Sport."]
+    assert all(sport in post.categories.all() for post in posts)
+
+
+@pytest.mark.parametrize("choice", ["", "abc", "999999"])
+def test_set_category_action_without_a_valid_category_explains_and_changes_nothing(
+    client, editor, choice
+):
+    post = make_post("Post")
+    response = act(client, "set_category", [post], category=choice)
+    assert response.status_code == 200
+    assert messages_of(response) == ["Choose a category first."]
+    assert not post.categories.exists()
+
+
+# Categories
+
+
+def test_category_list_shows_the_tree(client, editor):
+    iran = make_category("Iran")
+    make_category("Talks", parent=make_category("Nuclear", parent=iran))
+    make_category("Economy")
+    page = client.get("/admin/blog/category/").content.decode()
+    order = [page.index(name) for name in [">Economy<", ">Iran<", "└ Nuclear", "└ Talks"]]
+    assert order == sorted(order)
+    assert 'padding-left:3.0em">└ Talks' in page
+
+
+def test_category_moved_inside_its_own_child_explains_and_changes_nothing(client, editor):
+    iran = make_category("Iran")
+    nuclear = make_category("Nuclear", parent=iran)
+    response = client.post(f"/admin/blog/category/{iran.pk}/change/",
+                           {"name": "Iran", "slug": "iran", "parent": nuclear.pk})  # fmt: skip
+    assert response.status_code == 200
+    assert "cannot be filed inside itself" in response.content.decode()
+    iran.refresh_from_db()
+    assert iran.parent is None
+
+
+def test_category_with_a_sibling_slug_explains_and_saves_nothing(client, editor):
+    make_category("Iran")
+    response = client.post("/admin/blog/category/add/", {"name": "Iran 2", "slug": "iran"})
+    assert response.status_code == 200
+    assert Category.objects.count() == 1
+
+
+# Site settings
+
+
+def test_site_settings_list_opens_the_one_row(client, editor):
+    response = client.get("/admin/blog/sitesettings/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/blog/sitesettings/1/change/"
+
+
+def test_site_settings_cannot_get_a_second_row_or_be_deleted(client, editor):
+    SiteSettings.load()
+    assert client.get("/admin/blog/sitesettings/add/").status_code == 403
+    assert client.post("/admin/blog/sitesettings/1/delete/", {"post": "yes"}).status_code == 403
+    assert SiteSettings.objects.count() == 1
+
+
+def test_site_settings_change_shows_on_the_site(client, editor):
+    SiteSettings.load()
+    response = client.post("/admin/blog/sitesettings/1/change/", {
+        "title": "Iran News Watch", "tagline": "Followed closely", "posts_per_page": 5,
+        "sidebar_widgets": SiteSettings._meta.get_field("sidebar_widgets").default,
+        "visitor_count_start": 0, "show_rss_link": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert "Iran News Watch" in client.get("/").content.decode()
+
+
+# View on site and preview
+
+
+def test_view_on_site_of_a_draft_opens_the_staff_preview(client, editor):
+    draft = make_post("Unfinished", status=Post.Status.DRAFT)
+    page = client.get(change_url(draft)).content.decode()
+    assert f'href="{draft.get_absolute_url()}" class="viewsitelink"' in page
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert "Preview: this post is draft" in preview.content.decode()
+
+
+# Roles
+
+
+def test_roles_exist_with_editors_editing_everyone_and_authors_only_their_own():
+    editor_perms = set(
+        Group.objects.get(name="Editor").permissions.values_list("codename", flat=True)
+    )
+    author_perms = set(
+        Group.objects.get(name="Author").permissions.values_list("codename", flat=True)
+    )
+    assert {"edit_others_posts", "change_category", "change_sitesettings"} <= editor_perms
+    assert {"add_post", "change_post"} <= author_perms
+    assert not {"edit_others_posts", "change_category", "change_sitesettings"} & author_perms
+
+
+def test_author_list_shows_only_their_own_posts(client, author):
+    make_post("Mine", author=author)
+    make_post("Someone else's")
+    titles = [post.title for post in client.get(LIST_URL).context["cl"].result_list]
+    assert titles == ["Mine"]
+
+
+def test_author_cannot_open_someone_elses_post(client, author):
+    other = make_post("Someone else's")
+    response = client.get(change_url(other))
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_author_cannot_change_someone_elses_post(client, author):
+    other = make_post("Someone else's", status=Post.Status.DRAFT)
+    client.post(change_url(other), {"title": "Hijacked", "status": "published"})
+    other.refresh_from_db()
+    assert (other.title, other.status) == ("Someone else's", "draft")
+
+
+def test_author_cannot_publish_someone_elses_post_with_an_action(client, author):
+    other = make_post("Someone else's", status=Post.Status.DRAFT)
+    act(client, "publish", [other])
+    other.refresh_from_db()
+    assert other.status == Post.Status.DRAFT
+
+
+def test_author_cannot_delete_someone_elses_post(client, author):
+    other = make_post("Someone else's")
+    client.post(f"/admin/blog/post/{other.pk}/delete/", {"post": "yes"})
+    act(client, "delete_selected", [other], post="yes")
+    assert Post.objects.filter(pk=other.pk).exists()
+
+
+def test_author_writes_and_publishes_their_own_post(client, author):
+    someone = make_user("someone")
+    response = post_form(client, ADD_URL, title="My story", status="published", author=someone.pk)
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.author == author
+    assert post.is_public
+
+
+def test_author_edits_their_own_post(client, author):
+    mine = make_post("Mine", author=author, status=Post.Status.DRAFT)
+    post_form(client, change_url(mine), title="Mine, revised", slug="mine")
+    mine.refresh_from_db()
+    assert mine.title == "Mine, revised"
+
+
+def test_author_previews_their_own_draft_but_not_someone_elses(client, author):
+    mine = make_post("My draft", author=author, status=Post.Status.DRAFT)
+    other = make_post("Their draft", status=Post.Status.DRAFT)
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_author_cannot_change_categories_or_site_settings(client, author):
+    assert client.get("/admin/blog/category/add/").status_code == 403
+    assert client.get("/admin/blog/sitesettings/1/change/").status_code == 403
+
+
+def test_editor_edits_someone_elses_post(client, editor):
+    other = make_post("Someone else's", author=make_user("leila"), status=Post.Status.DRAFT)
+    post_form(
+        client, change_url(other), title="Edited by the desk", slug="x", author=other.author_id
+    )
+    other.refresh_from_db()
+    assert other.title == "Edited by the desk"
+    assert other.author.username == "leila"
+
+
+# Tag suggestions
+
+
+def test_tag_suggestions_list_matching_tags_starting_ones_first(client, editor):
+    make_post("Tagged", tags=["Iran", "Iraq", "Hezbollah", "Kashmir", "Syria"])
+    response = client.get(SUGGEST_URL, {"q": "ir"})
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"tags": ["Iran", "Iraq", "Kashmir"]}
+
+
+def test_tag_suggestions_match_whatever_the_case(client, editor):
+    make_post("Tagged", tags=["Hezbollah"])
+    assert client.get(SUGGEST_URL, {"q": "HEZ"}).json() == {"tags": ["Hezbollah"]}
+
+
+def test_tag_suggestions_for_an_empty_term_are_empty(client, editor):
+    make_post("Tagged", tags=["Iran"])
+    assert client.get(SUGGEST_URL, {"q": " "}).json() == {"tags": []}
+
+
+def test_tag_suggestions_are_at_most_ten(client, editor):
+    make_post("Tagged", tags=[f"Iran {i}" for i in range(15)])
+    assert len(client.get(SUGGEST_URL, {"q": "iran"}).json()["tags"]) == 10
+
+
+def test_tag_suggestions_are_for_authors_too(client, author):
+    make_post("Tagged", tags=["Iran"])
+    assert client.get(SUGGEST_URL, {"q": "ir"}).json() == {"tags": ["Iran"]}
+
+
+def test_tag_suggestions_are_not_for_readers(client):
+    make_post("Tagged", tags=["Iran"])
+    response = client.get(SUGGEST_URL, {"q": "ir"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_tag_suggestions_are_not_for_staff_who_cannot_write_posts(client):
+    client.force_login(make_user("intern", is_staff=True))
+    assert client.get(SUGGEST_URL, {"q": "ir"}).status_code == 403

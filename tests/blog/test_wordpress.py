@@ -1,0 +1,265 @@
+import io
+
+import django_comments
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from PIL import Image as PILImage
+
+from blog import wordpress, wxr
+from blog.models import Category, Follower, Image, Post
+from tests.blog import wxr_samples as samples
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(data=None, **kwargs):
+    return wordpress.wordpress_import(source=io.BytesIO(data or samples.full_export()), **kwargs)
+
+
+@pytest.fixture
+def media_dir(tmp_path):
+    PILImage.new("RGB", (300, 200), "navy").save(tmp_path / "kerry.jpg", "JPEG")
+    return tmp_path
+
+
+def comments_of(post):
+    return django_comments.get_model().objects.for_post(post)
+
+
+def test_import_brings_posts_with_their_statuses():
+    run_import()
+    statuses = dict(Post.objects.values_list("title", "status"))
+    assert statuses["Why Iran Was Not Invited to the Anti ISIS Club"] == "published"
+    assert statuses["Brouillon"] == "draft"
+    assert statuses["Coming soon"] == "scheduled"
+    assert statuses["Members only"] == "private"
+
+
+def test_import_keeps_the_category_tree_and_tags():
+    run_import()
+    talks = Category.objects.get(slug="talks")
+    assert talks.path == "iran/nuclear/talks"
+    assert Category.objects.get(slug="iran").description == "All about Iran"
+    post = Post.objects.get(slug="why-iran")
+    assert {c.name for c in post.categories.all()} == {"Iranian Nuclear Crisis", "nuclear talks"}
+    assert {t.name for t in post.tags.all()} == {"ISIS", "John Kerry"}
+    assert post.sticky
+
+
+def test_import_makes_authors_inactive_with_their_display_name():
+    run_import()
+    user = get_user_model().objects.get(username="desk")
+    assert not user.is_active and not user.has_usable_password()
+    assert user.profile.display_name == "News & Desk"
+    assert Post.objects.get(slug="why-iran").author == user
+
+
+def test_import_matches_an_existing_user_by_email():
+    existing = get_user_model().objects.create_user("editor", "DESK@oldblog.example", "pw")
+    run_import()
+    assert Post.objects.get(slug="why-iran").author == existing
+
+
+def test_import_turns_captions_into_figures_and_sanitises():
+    run_import()
+    body = Post.objects.get(slug="why-iran").body
+    assert "<p>First paragraph.</p>" in body
+    assert "<figcaption>John kerry in Cairo- Zee Media Bureau</figcaption>" in body
+    hostile = Post.objects.get(slug="hostile").body
+    assert "<script" not in hostile and "onclick" not in hostile and ">ok</p>" in hostile
+
+
+def test_import_decodes_unicode_slugs_and_keeps_long_titles():
+    run_import()
+    assert Post.objects.get(slug="ایران").title == "ایران و آمریکا"
+    assert Post.objects.get(slug="long").title.startswith("A" * 290)
+
+
+def test_import_threads_comments_five_deep():
+    run_import()
+    comments = {c.comment: c for c in comments_of(Post.objects.get(slug="why-iran"))}
+    deepest = comments["Comment number 105"]
+    assert deepest.level == 5
+    parent = comments["Comment number 104"]
+    assert deepest.parent_id == parent.pk
+
+
+def test_import_keeps_pingbacks_trackbacks_and_moderation_states():
+    run_import()
+    by_text = {c.comment: c for c in comments_of(Post.objects.get(slug="why-iran"))}
+    assert by_text["Comment number 200"].kind == "pingback"
+    assert by_text["Comment number 200"].source_url == "http://other.example/a"
+    assert by_text["Comment number 201"].kind == "trackback"
+    assert by_text["Buy pills"].status == "spam"
+    assert by_text["Held for moderation"].status == "pending"
+
+
+def test_import_sends_no_mail_for_history(mailoutbox, django_capture_on_commit_callbacks, run_jobs):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import()
+    run_jobs()
+    assert mailoutbox == []
+
+
+def test_import_twice_updates_instead_of_duplicating():
+    first = run_import()
+    counts = (Post.objects.count(), Category.objects.count(), comments_of_all())
+    second = run_import()
+    assert (Post.objects.count(), Category.objects.count(), comments_of_all()) == counts
+    assert first.counts["posts"]["created"] == 7
+    assert second.counts["posts"]["updated"] == 7 and second.counts["posts"]["created"] == 0
+
+
+def comments_of_all():
+    return django_comments.get_model().objects.count()
+
+
+def test_import_of_a_truncated_file_imports_nothing_and_names_the_line():
+    data = samples.full_export()
+    with pytest.raises(wxr.WxrError, match=r"line \d+"):
+        run_import(data[: len(data) * 2 // 3])
+    assert Post.objects.count() == 0 and Category.objects.count() == 0
+
+
+def test_import_refuses_an_external_entity():
+    evil = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<rss><channel><item><title>&x;</title></item></channel></rss>"""
+    with pytest.raises(wxr.WxrError):
+        run_import(evil)
+    assert Post.objects.count() == 0
+
+
+def test_import_dry_run_keeps_nothing_but_reports():
+    report = run_import(dry_run=True)
+    assert report.counts["posts"]["created"] == 7
+    assert Post.objects.count() == 0
+
+
+def test_import_puts_found_images_in_the_media_library(media_dir):
+    report = run_import(media_dir=media_dir)
+    image = Image.objects.get()
+    assert image.caption == "John kerry in Cairo- Zee Media Bureau"
+    assert image.alt_text == "John Kerry"
+    assert report.counts["images"]["created"] == 1
+
+
+def test_import_reports_missing_image_files(tmp_path):
+    report = run_import(media_dir=tmp_path)
+    assert Image.objects.count() == 0
+    assert any("kerry.jpg not found" in problem for problem in report.problems)
+
+
+def test_import_reports_pages_it_skips():
+    report = run_import()
+    assert report.counts["pages"]["skipped"] == 1
+    assert any("About" in problem for problem in report.problems)
+
+
+@pytest.mark.parametrize(
+    "ns", ["http://wordpress.org/export/1.0/", "https://wordpress.org/export/1.1/"]
+)
+def test_import_reads_older_wxr_versions(ns):
+    run_import(samples.export(samples.item(1, "Old format", slug="old"), ns=ns))
+    assert Post.objects.get(slug="old").title == "Old format"
+
+
+def test_old_links_redirect_permanently(client):
+    run_import()
+    post = Post.objects.get(slug="why-iran")
+    for old in ["/?p=1", "/news/why-iran.html", "/category/iran/nuclear/page/2/"]:
+        response = client.get(old)
+        assert response.status_code == 301, old
+    assert client.get("/?p=1")["Location"] == post.get_absolute_url()
+    assert client.get("/?cat=11")["Location"] == "/category/iran/nuclear/"
+    assert client.get("/?author=1")["Location"] == "/author/desk/"
+    assert (
+        client.get("/category/iran/nuclear/page/2/")["Location"] == "/category/iran/nuclear/?page=2"
+    )
+
+
+def test_old_link_to_a_draft_does_not_reveal_it(client):
+    run_import()
+    assert client.get("/?p=2").status_code == 200  # the home page, no redirect
+
+
+def test_import_command_prints_a_summary(capsys, tmp_path):
+    path = tmp_path / "export.xml"
+    path.write_bytes(samples.full_export())
+    call_command("import_wordpress", str(path))
+    out = capsys.readouterr().out
+    assert "posts" in out and "created" in out
+
+
+def test_export_then_import_into_an_empty_blog_reproduces_the_counts(tmp_path):
+    run_import()
+    counts = (Post.objects.count(), Category.objects.count(), comments_of_all())
+    out = io.StringIO()
+    wordpress.wordpress_export(out=out, site_url="http://new.example", title="New")
+    exported = out.getvalue().encode()
+    django_comments.get_model().objects.all().delete()
+    Post.objects.all().delete()
+    for category in Category.objects.order_by("-path"):
+        category.delete()
+    from blog.models import LegacyLink
+
+    LegacyLink.objects.all().delete()
+    run_import(exported)
+    assert (Post.objects.count(), Category.objects.count(), comments_of_all()) == counts
+
+
+def test_followers_csv_import_keeps_dates_and_confirmation_choice(mailoutbox):
+    text = "email,date_subscribed\nann@example.com,2014-01-02 10:00:00\nnot-an-email,\nBOB@example.com,\n"
+    result = wordpress.followers_import_csv(text=text, confirmed=True)
+    assert len(result.added) == 2 and result.invalid == ["not-an-email"]
+    ann = Follower.objects.get(email="ann@example.com")
+    assert ann.status == "active" and ann.subscribed_at.year == 2014
+    wordpress.followers_import_csv(text="email\ncarl@example.com\n", confirmed=False)
+    assert Follower.objects.get(email="carl@example.com").status == "pending"
+
+
+def test_import_followers_command(tmp_path, capsys):
+    path = tmp_path / "followers.csv"
+    path.write_text("email,date_subscribed\nann@example.com,2014-01-02\n")
+    call_command("import_followers", str(path))
+    assert "1 added" in capsys.readouterr().out
+    assert Follower.objects.get().status == "active"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_import_runs_in_the_worker_and_reports(
+    admin_client, run_jobs, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from blog.models import ImportRun
+
+    upload = SimpleUploadedFile("export.xml", samples.full_export(), "text/xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/blog/importrun/add/", {"file": upload})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.status == "queued"
+    run_jobs()
+    run.refresh_from_db()
+    assert run.status == "done" and run.progress == 1.0
+    assert "posts" in run.report and Post.objects.count() == 7
+    page = admin_client.get(f"/admin/blog/importrun/{run.pk}/change/").content.decode()
+    assert "<progress" in page and "created" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_import_of_a_broken_file_fails_cleanly(
+    admin_client, run_jobs, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from blog.models import ImportRun
+
+    upload = SimpleUploadedFile("export.xml", samples.full_export()[:3000], "text/xml")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/admin/blog/importrun/add/", {"file": upload})
+    run_jobs()
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and "line" in run.report
+    assert Post.objects.count() == 0

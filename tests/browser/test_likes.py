@@ -1,0 +1,129 @@
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from blog.models import DailyPostViews, DailyReferrer, DailySiteViews, Like, Post, SiteSettings
+from tests.browser.conftest import login, screenshot
+from tests.factories import make_user
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", verbosity=0)
+    SiteSettings.objects.filter(pk=1).update(
+        facebook_url="https://www.facebook.com/newsroom.example",
+        twitter_url="https://x.com/newsroom_example",
+        mastodon_url="https://mastodon.social/@newsroom",
+        flickr_url="https://www.flickr.com/photos/newsroom",
+        pinterest_url="https://www.pinterest.com/newsroom",
+        youtube_url="https://www.youtube.com/@newsroom",
+        visitor_count_start=1_384_000,
+    )
+
+
+def reference_post():
+    return Post.objects.get(slug="why-iran-was-not-invited-to-the-anti-isis-club")
+
+
+def make_history(days=365):
+    """A year of plausible traffic: weekday rhythm, slow growth, a few spikes."""
+    rng = random.Random(6)
+    today = timezone.localdate()
+    posts = list(Post.objects.published()[:8])
+    for d in range(days):
+        day = today - timedelta(days=d)
+        views = int((300 + 2 * (days - d)) * (0.7 if day.weekday() >= 5 else 1.0))
+        views += rng.randint(0, 80) + (900 if rng.random() < 0.03 else 0)
+        DailySiteViews.objects.create(day=day, views=views, visitors=views * 2 // 5)
+        for rank, post in enumerate(posts):
+            DailyPostViews.objects.create(post=post, day=day, views=views // (rank + 3))
+        for host, share in [("news.google.com", 9), ("twitter.com", 14), ("reddit.com", 30)]:
+            DailyReferrer.objects.create(day=day, host=host, views=views // share)
+
+
+def test_reader_likes_a_post_and_sees_the_count_change(page, demo):
+    post = reference_post()
+    for name in ("nasrin", "omid"):
+        Like.objects.create(post=post, user=make_user(name))
+    page.goto(post.get_absolute_url())
+    likes = page.locator("#likes")
+    assert likes.locator(".likes-count").inner_text() == "2 bloggers like this."
+    assert likes.locator(".likers .avatar").count() == 2
+    likes.get_by_role("button", name="Like").click()
+    page.wait_for_function("document.querySelector('#likes .like-button').ariaPressed === 'true'")
+    assert likes.locator(".likes-count").inner_text() == "You and 2 other bloggers like this."
+    assert page.evaluate("location.hash") == ""  # the script did it, no page load
+    likes.scroll_into_view_if_needed()
+    screenshot(page, "likes-liked")
+    page.reload()
+    assert page.locator("#likes .likes-count").inner_text() == "You and 2 other bloggers like this."
+    page.locator("#likes").get_by_role("button", name="Liked").click()
+    page.wait_for_function("document.querySelector('#likes .like-button').ariaPressed === 'false'")
+    assert page.locator("#likes .likes-count").inner_text() == "2 bloggers like this."
+
+
+def test_like_works_without_javascript(browser, live_server, demo, settings):
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto(reference_post().get_absolute_url())
+        page.locator("#likes").get_by_role("button", name="Like").click()
+        page.wait_for_url("**#likes")
+        assert page.locator("#likes .likes-count").inner_text() == "You like this."
+    finally:
+        context.close()
+
+
+def test_sidebar_shows_social_links_visitor_count_and_top_posts(page, demo):
+    make_history(days=40)
+    page.goto(reference_post().get_absolute_url())
+    follow = page.locator(".widget-follow-us")
+    assert follow.get_by_role("link", name="Facebook").get_attribute("href") == (
+        "https://www.facebook.com/newsroom.example"
+    )
+    assert follow.get_by_role("link", name="RSS feed").is_visible()
+    count = page.locator(".widget-visitor-count .figure").inner_text()
+    assert int(count.replace(",", "")) > 1_384_000
+    assert page.locator(".widget-top-posts li").count() == 5
+    page.locator(".sidebar").scroll_into_view_if_needed()
+    screenshot(page, "sidebar-widgets")
+
+
+def test_editor_sees_the_stats_dashboard(page, demo):
+    from comments.models import Comment
+    from tests.comments.factories import make_comment
+
+    make_history()
+    for n in range(40):
+        when = timezone.now() - timedelta(days=n % 25, minutes=n)
+        make_comment(reference_post(), submit_date=when)
+    for n in range(6):
+        Like.objects.create(post=reference_post(), user=make_user(f"fan{n}"))
+    make_user("desk", group="Editor")
+    login(page, "desk")
+    page.get_by_role("link", name="Stats").first.click()
+    assert page.locator("h1").inner_text() == "Stats"
+    assert page.locator(".stats-chart rect.bar").count() >= 30
+    assert "reddit.com" in page.locator(".stats-panel").nth(1).inner_text()
+    comments = re.search(
+        r"Comments per day \((\d+) in all\)", page.locator(".stats-small").inner_text()
+    )
+    since = timezone.localdate() - timedelta(days=29)
+    assert (
+        int(comments.group(1))
+        == Comment.objects.public().filter(submit_date__date__gte=since).count()
+    )
+    screenshot(page, "stats-dashboard")
+    page.get_by_role("link", name="Last 365 days").click()
+    assert page.locator(".stats-chart").first.locator("rect.bar").count() == 365
+    screenshot(page, "stats-dashboard-year")

@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+
+from comments.models import DiscussionSettings
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rules(db):
+    """The discussion settings row, published at once unless a test says otherwise."""
+    rules = DiscussionSettings.load()
+    rules.approval = DiscussionSettings.Approval.NONE
+    rules.save()
+    return rules
+
+
+@pytest.fixture
+def work(run_jobs):
+    """Run queued jobs like the worker, and the jobs they queue in turn, until none is left."""
+
+    def run():
+        for _ in range(5):
+            jobs = run_jobs()
+            if not any(job["status"] == "todo" for job in jobs.values()):
+                return jobs
+        raise AssertionError("jobs keep queueing jobs")
+
+    return run
