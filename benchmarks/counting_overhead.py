@@ -13,22 +13,18 @@ into the daily counts, as the worker's periodic task does, and the fold's own sp
 """
 
 import argparse
-import http.client
-import multiprocessing
 import os
-import re
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from loadgen import generator_name, load, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
 PORTS = {"off": 8400, "on": 8401}
 
 
@@ -60,59 +56,6 @@ def manage(env, *args):
 def port_free(port):
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
-def wait_until_up(port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"gunicorn on port {port} did not answer in time")
-
-
-def _client(port, path, seconds, counter):
-    done, deadline = 0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", path, headers={"User-Agent": AGENT})
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{path} answered {response.status}")
-        conn.close()
-        done += 1
-    with counter.get_lock():
-        counter.value += done
-
-
-def python_load(port, path, seconds, connections):
-    counter = multiprocessing.Value("i", 0)
-    procs = [
-        multiprocessing.Process(target=_client, args=(port, path, seconds, counter))
-        for _ in range(connections)
-    ]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join()
-    return counter.value / seconds
-
-
-def wrk_load(port, path, seconds, connections):
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-         "-H", f"User-Agent: {AGENT}",
-         f"http://127.0.0.1:{port}{path}"],
-        check=True, text=True, capture_output=True,
-    ).stdout  # fmt: skip
-    if "Non-2xx" in out:
-        raise SystemExit(f"{path} gave errors under load:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
 def fold(env):
@@ -160,7 +103,6 @@ def main():
     )  # fmt: skip
     fold(envs["on"])  # start from an empty buffer
 
-    load = wrk_load if shutil.which("wrk") else python_load
     servers = {mode: start_server(envs[mode], PORTS[mode], args.workers) for mode in PORTS}
     results, folds = {"off": [], "on": []}, []
     try:
@@ -188,7 +130,7 @@ def main():
     ratios = [b / a for a, b in zip(results["off"], results["on"], strict=True)]
     folded = sum(n for n, _ in folds)
     fold_seconds = sum(s for _, s in folds)
-    generator = "wrk" if load is wrk_load else "python"
+    generator = generator_name()
     print(f"load: {generator}, {args.connections} connections per server, {args.seconds}s a round")
     print(f"gunicorn workers: {args.workers} per server; {args.rounds} rounds, both loaded at once")
     print(f"post page {path}")

@@ -10,16 +10,13 @@ the ratio is meaningful on a noisy machine even when the absolute numbers are no
 """
 
 import argparse
-import http.client
-import multiprocessing
 import os
-import re
-import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from loadgen import generator_name, load, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -62,57 +59,6 @@ def post_url(env):
     return out.stdout.strip().splitlines()[-1]
 
 
-def wait_until_up(port, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer in time")
-
-
-def _client(port, path, seconds, counter):
-    done, deadline = 0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{path} answered {response.status}")
-        conn.close()
-        done += 1
-    with counter.get_lock():
-        counter.value += done
-
-
-def python_load(port, path, seconds, connections):
-    counter = multiprocessing.Value("i", 0)
-    procs = [
-        multiprocessing.Process(target=_client, args=(port, path, seconds, counter))
-        for _ in range(connections)
-    ]
-    for proc in procs:
-        proc.start()
-    for proc in procs:
-        proc.join()
-    return counter.value / seconds
-
-
-def wrk_load(port, path, seconds, connections):
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
-        check=True, text=True, capture_output=True,
-    ).stdout  # fmt: skip
-    if "Non-2xx" in out:
-        raise SystemExit(f"{path} gave errors under load:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
@@ -138,7 +84,6 @@ def main():
     )  # fmt: skip
     try:
         wait_until_up(port)
-        load = wrk_load if shutil.which("wrk") else python_load
         load(port, path, 2, args.connections)  # warm up both workers' caches
         trivial = load(port, "/healthz", args.seconds, args.connections)
         post = load(port, path, args.seconds, args.connections)
@@ -146,7 +91,7 @@ def main():
         server.terminate()
         server.wait(timeout=10)
 
-    generator = "wrk" if shutil.which("wrk") else "python"
+    generator = generator_name()
     print(f"load generator: {generator}, {args.connections} connections, {args.seconds}s each")
     print(f"gunicorn workers: {args.workers}")
     print(f"trivial view /healthz: {trivial:8.1f} req/s")

@@ -291,7 +291,23 @@ class AuthorProfile(models.Model):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
-class SiteSettings(models.Model):
+class SingletonModel(models.Model):
+    """A table of one row (pk=1, kept by a CheckConstraint in each subclass): settings."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class SiteSettings(SingletonModel):
     """The one row of settings an editor changes in the admin."""
 
     title = models.CharField(_("site title"), max_length=200, default="Newsroom")
@@ -344,15 +360,6 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return str(_("Site settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def social_links(self):
         """(label, address) of each profile filled in; the Follow us widget's list, feed aside."""

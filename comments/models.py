@@ -10,6 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
+from blog.models import SingletonModel
+
 
 class CommentQuerySet(models.QuerySet):
     def for_post(self, post):
@@ -111,7 +113,7 @@ class Comment(XtdComment):
         return self.kind != self.Kind.COMMENT
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingletonModel):
     """The one row of discussion settings an editor changes in the admin (WordPress-like)."""
 
     class Approval(models.TextChoices):
@@ -197,15 +199,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return str(_("Discussion settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
 
     def moderation_word_list(self):
         return _lines(self.moderation_words)

@@ -1,0 +1,77 @@
+"""The load generator both web benchmarks use: wrk when installed, else Python processes.
+
+Every request goes to 127.0.0.1 with a browser's User-Agent (so visitor counting treats it as
+a reader), each loop bounded in time.
+"""
+
+import http.client
+import multiprocessing
+import re
+import shutil
+import subprocess
+import time
+
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
+
+
+def wait_until_up(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn on port {port} did not answer in time")
+
+
+def _client(port, path, seconds, counter):
+    done, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", path, headers={"User-Agent": AGENT})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"{path} answered {response.status}")
+        conn.close()
+        done += 1
+    with counter.get_lock():
+        counter.value += done
+
+
+def python_load(port, path, seconds, connections):
+    counter = multiprocessing.Value("i", 0)
+    procs = [
+        multiprocessing.Process(target=_client, args=(port, path, seconds, counter))
+        for _ in range(connections)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    return counter.value / seconds
+
+
+def wrk_load(port, path, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
+         "-H", f"User-Agent: {AGENT}",
+         f"http://127.0.0.1:{port}{path}"],
+        check=True, text=True, capture_output=True,
+    ).stdout  # fmt: skip
+    if "Non-2xx" in out:
+        raise SystemExit(f"{path} gave errors under load:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def load(port, path, seconds, connections):
+    """Requests/second that path sustains for the given seconds and connections."""
+    run = wrk_load if shutil.which("wrk") else python_load
+    return run(port, path, seconds, connections)
+
+
+def generator_name():
+    return "wrk" if shutil.which("wrk") else "python"
