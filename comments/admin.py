@@ -135,4 +135,4 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-from comments import mentions_admin  # noqa: E402, F401  (outgoing pings, received webmentions)
+from comments import mentions_admin  # noqa: E402, F401  (outgoing pings, received mentions)

@@ -1,9 +1,10 @@
 """Pingbacks and webmentions received: verify a source page and store it as a comment.
 
-Shared by the XML-RPC endpoint (comments.pingback), the Webmention endpoint and its task
-(comments.webmention) and the sender (comments.outgoing, which uses fetch_limited). Every fetch
-of another site goes through fetch_limited: the bounded fetch of comments.fetch, under a global
-cap on fetches at once (Postgres advisory locks, so it holds across every web and worker
+Shared by the XML-RPC endpoint (comments.pingback), the Webmention endpoint (comments.webmention),
+their tasks, and the sender (comments.outgoing, which uses fetch_limited). Both endpoints only do
+the checks that need no fetch and queue a MentionRequest; a task fetches the source. Every
+fetch of another site goes through fetch_limited: the bounded fetch of comments.fetch, under a
+global cap on fetches at once (Postgres advisory locks, so it holds across every worker
 process). Errors carry a public message from FAULTS and never the fetch's own reason.
 """
 
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments import discovery, fetch, moderation
-from comments.models import Comment, DiscussionSettings, WebmentionRequest
+from comments.models import Comment, DiscussionSettings, MentionRequest
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ CONTEXT_CHARS = 100
 CUT = "[…]"
 LOCK_CLASS = 0x70696E67  # "ping": the first key of the fetch slots' advisory locks
 SLOT_WAIT = 2.0  # seconds to wait for a free fetch slot before giving up
+VERDICTS_CHANNEL = "pingback_verdicts"  # NOTIFY channel: a pingback request was decided
 
 
 class MentionError(Exception):
@@ -362,22 +364,87 @@ def mention_remove(*, post: Post, source: str) -> int:
 # Pingback
 
 
-def pingback_receive(*, source: str, target: str, ip: str = "") -> Comment:
-    """Verify a pingback as Pingback 1.0 says and store it; MentionError with the fault code."""
+def pingback_accept(*, source: str, target: str, ip: str = "") -> MentionRequest:
+    """The checks that need no fetch (faults 0, 16, 32, 33, 48, 49), then a queued request
+    and the task that verifies it (deferred in the same transaction as the request's row)."""
     if not is_web_url(source):
         raise MentionError(16)
     if discovery.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
-    if existing_mentions(post, source).exists():
+    waiting = MentionRequest.objects.filter(
+        protocol=MentionRequest.Protocol.PINGBACK, source=source, target=target,
+        status=MentionRequest.Status.QUEUED,
+    )  # fmt: skip
+    if existing_mentions(post, source).exists() or waiting.exists():
         raise MentionError(48)
-    response = source_response(source)
-    if response.status >= 400:
-        raise MentionError(16)
-    page = source_page(response, target)
-    return mention_save(
-        post=post, source=source, kind=Comment.Kind.PINGBACK, page=page, ip=ip, replace=False
-    )
+    from comments.tasks import verify_pingback
+
+    with transaction.atomic():
+        request = MentionRequest.objects.create(
+            protocol=MentionRequest.Protocol.PINGBACK, source=source, target=target, post=post,
+            ip_address=ip or None,
+        )  # fmt: skip
+        verify_pingback.defer(request_id=request.pk)
+    return request
+
+
+def pingback_verify(*, request_id: int) -> str | None:
+    """Fetch a queued pingback's source and store the pingback, or record the fault; then wake
+    whoever waits for the answer (pingback_await). None when the request was not waiting."""
+    request = MentionRequest.objects.filter(
+        pk=request_id, status=MentionRequest.Status.QUEUED
+    ).first()
+    if request is None:
+        return None
+    try:
+        post = target_post(request.target)  # still published, still open to pings?
+        response = source_response(request.source)
+        if response.status >= 400:
+            raise MentionError(16)
+        page = source_page(response, request.target)
+        comment = mention_save(
+            post=post, source=request.source, kind=Comment.Kind.PINGBACK, page=page,
+            ip=request.ip_address or "", replace=False,
+        )  # fmt: skip
+    except MentionError as error:
+        request.status, request.fault = MentionRequest.Status.REJECTED, error.code
+        request.detail = str(error)
+    else:
+        request.status, request.comment = MentionRequest.Status.ACCEPTED, comment
+        request.detail = comment.get_status_display()
+    request.save(update_fields=["status", "fault", "detail", "comment", "updated_at"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [VERDICTS_CHANNEL, str(request.pk)])
+    return request.status
+
+
+def pingback_await(*, request_id: int, timeout: float) -> MentionRequest:
+    """The pingback request once the task has decided, or still queued after timeout seconds.
+
+    Woken by the task's NOTIFY; the row is read again at least every second, so a missed
+    notice (or one that cannot arrive inside a transaction) costs at most a second.
+    """
+    deadline = time.monotonic() + timeout
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f"LISTEN {VERDICTS_CHANNEL}")
+    try:
+        while True:
+            request = MentionRequest.objects.get(pk=request_id)
+            remaining = deadline - time.monotonic()
+            if request.status != MentionRequest.Status.QUEUED or remaining <= 0:
+                return request
+            verdict_wait(min(remaining, 1.0))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UNLISTEN {VERDICTS_CHANNEL}")
+
+
+def verdict_wait(seconds: float) -> None:
+    """Sleep until a verdict notice arrives or seconds pass (tests run the queue here)."""
+    for _notice in connection.connection.notifies(timeout=seconds, stop_after=1):
+        pass
 
 
 def pingback_sources(target: str) -> list[str]:
@@ -390,21 +457,23 @@ def pingback_sources(target: str) -> list[str]:
 # Webmention
 
 
-def webmention_accept(*, source: str, target: str, ip: str = "") -> WebmentionRequest:
+def webmention_accept(*, source: str, target: str, ip: str = "") -> MentionRequest:
     """The cheap checks done at once; the returned request waits for webmention_verify."""
     if not (is_web_url(source) and is_web_url(target)):
         raise MentionError(0, "Source and target must be http or https URLs.")
     if discovery.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
-    queued = WebmentionRequest.objects.filter(
-        source=source, target=target, status=WebmentionRequest.Status.QUEUED
-    ).first()
+    queued = MentionRequest.objects.filter(
+        protocol=MentionRequest.Protocol.WEBMENTION, source=source, target=target,
+        status=MentionRequest.Status.QUEUED,
+    ).first()  # fmt: skip
     if queued is not None:
         return queued  # the same verification is already on its way
-    request = WebmentionRequest.objects.create(
-        source=source, target=target, post=post, ip_address=ip or None
-    )
+    request = MentionRequest.objects.create(
+        protocol=MentionRequest.Protocol.WEBMENTION, source=source, target=target, post=post,
+        ip_address=ip or None,
+    )  # fmt: skip
     from comments.tasks import verify_webmention
 
     transaction.on_commit(lambda: verify_webmention.defer(request_id=request.pk))
@@ -420,8 +489,8 @@ def webmention_verify(*, request_id: int, last_attempt: bool = False) -> str | N
 
     Returns the request's new status, or None when it was not waiting (already done).
     """
-    request = WebmentionRequest.objects.filter(
-        pk=request_id, status=WebmentionRequest.Status.QUEUED
+    request = MentionRequest.objects.filter(
+        pk=request_id, status=MentionRequest.Status.QUEUED
     ).first()
     if request is None:
         return None
@@ -429,11 +498,11 @@ def webmention_verify(*, request_id: int, last_attempt: bool = False) -> str | N
         post = target_post(request.target)
         status, detail, comment = _webmention_check(request, post)
     except MentionError as error:
-        status, detail, comment = WebmentionRequest.Status.REJECTED, str(error), None
+        status, detail, comment = MentionRequest.Status.REJECTED, str(error), None
     except TransientSourceError:
         if not last_attempt:
             raise
-        status, detail, comment = WebmentionRequest.Status.REJECTED, FAULTS[16], None
+        status, detail, comment = MentionRequest.Status.REJECTED, FAULTS[16], None
     request.status, request.detail, request.comment = status, detail, comment
     request.save(update_fields=["status", "detail", "comment", "updated_at"])
     return status
@@ -452,7 +521,7 @@ def _webmention_check(request, post):
         raise TransientSourceError from None
     if response.status == 410:
         mention_remove(post=post, source=request.source)
-        return WebmentionRequest.Status.DELETED, "The source is gone (410).", None
+        return MentionRequest.Status.DELETED, "The source is gone (410).", None
     if response.status >= 500:
         raise TransientSourceError
     if response.status >= 400:
@@ -461,18 +530,18 @@ def _webmention_check(request, post):
         page = source_page(response, request.target)
     except MentionError:
         if mention_remove(post=post, source=request.source):
-            return WebmentionRequest.Status.DELETED, FAULTS[17], None
+            return MentionRequest.Status.DELETED, FAULTS[17], None
         raise
     comment = mention_save(
         post=post, source=request.source, kind=Comment.Kind.WEBMENTION, page=page,
         ip=request.ip_address or "",
     )  # fmt: skip
-    return WebmentionRequest.Status.ACCEPTED, comment.get_status_display(), comment
+    return MentionRequest.Status.ACCEPTED, comment.get_status_display(), comment
 
 
 def webmention_requests_purge(*, days: int = 30) -> int:
     """Forget finished webmention requests older than days (their status pages go with them)."""
     old = timezone.now() - timedelta(days=days)
-    finished = WebmentionRequest.objects.exclude(status=WebmentionRequest.Status.QUEUED)
+    finished = MentionRequest.objects.exclude(status=MentionRequest.Status.QUEUED)
     count, _by_model = finished.filter(created_at__lt=old).delete()
     return count

@@ -1,4 +1,4 @@
-"""Admin for pingbacks and webmentions: what each post sent, and the webmentions received.
+"""Admin for pingbacks and webmentions: what each post sent, and the mentions received.
 
 The received mentions themselves are comments (kind pingback/webmention) in the moderation
 queue, filtered by kind there. Imported by comments.admin.
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from blog.models import Post
 from comments import outgoing
-from comments.models import OutgoingPing, WebmentionRequest
+from comments.models import MentionRequest, OutgoingPing
 
 PING_FIELDS = ["target_link", "protocol", "outcome", "code", "detail", "attempts", "attempted_at"]
 
@@ -69,15 +69,17 @@ if Post in admin.site._registry:
     _post_admin.inlines = [*_post_admin.inlines, OutgoingPingInline]
 
 
-@admin.register(WebmentionRequest)
-class WebmentionRequestAdmin(admin.ModelAdmin):
-    list_display = ["source", "target", "status", "detail", "created_at", "status_page"]
-    list_filter = ["status"]
+@admin.register(MentionRequest)
+class MentionRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "source", "target", "protocol", "status", "fault", "detail", "created_at", "status_page",
+    ]  # fmt: skip
+    list_filter = ["protocol", "status"]
     search_fields = ["source", "target"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "source", "target", "post", "ip_address", "status", "detail", "comment", "created_at",
-        "updated_at",
+        "protocol", "source", "target", "post", "ip_address", "status", "fault", "detail",
+        "comment", "created_at", "updated_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request):
@@ -85,5 +87,7 @@ class WebmentionRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status page"))
     def status_page(self, wm):
+        if wm.protocol != wm.Protocol.WEBMENTION:
+            return "—"  # a pingback's sender read the outcome in the XML-RPC answer
         url = reverse("comments:webmention-status", kwargs={"token": wm.token})
         return format_html('<a href="{}">{}</a>', url, _("view"))

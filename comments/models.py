@@ -260,8 +260,16 @@ class OutgoingPing(models.Model):
         return f"{self.post_id} → {self.target}"
 
 
-class WebmentionRequest(models.Model):
-    """A received webmention waiting for (or done with) verification; its status page's data."""
+class MentionRequest(models.Model):
+    """A received webmention or pingback waiting for (or done with) verification by a task.
+
+    A webmention's sender reads the outcome on its status page; a pingback's sender gets it in
+    the XML-RPC answer, which waits for the task (comments.mentions.pingback_await).
+    """
+
+    class Protocol(models.TextChoices):
+        WEBMENTION = "webmention", _("Webmention")
+        PINGBACK = "pingback", _("Pingback")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be verified")
@@ -269,6 +277,9 @@ class WebmentionRequest(models.Model):
         DELETED = "deleted", _("Removed: the source no longer links here")
         REJECTED = "rejected", _("Rejected")
 
+    protocol = models.CharField(
+        _("protocol"), max_length=20, choices=Protocol.choices, default=Protocol.WEBMENTION
+    )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.URLField(_("source"), max_length=1000)
     target = models.URLField(_("target"), max_length=1000)
@@ -280,6 +291,9 @@ class WebmentionRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
+    fault = models.SmallIntegerField(
+        _("fault code"), null=True, blank=True, help_text=_("The Pingback fault code answered.")
+    )
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     comment = models.ForeignKey(
         Comment, verbose_name=_("comment"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -290,8 +304,8 @@ class WebmentionRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("received webmention")
-        verbose_name_plural = _("received webmentions")
+        verbose_name = _("received mention")
+        verbose_name_plural = _("received pingbacks and webmentions")
         indexes = [
             models.Index(fields=["source", "target", "status"], name="webmention_request_pair"),
             models.Index(fields=["created_at"], name="webmention_request_created"),

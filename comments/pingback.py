@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 PARSE_ERROR, NO_METHOD, BAD_PARAMS = -32700, -32601, -32602
 REGISTERED = "Pingback from {source} to {target} registered. Keep the web talking! :-)"
+QUEUED = "Pingback from {source} to {target} received; it will be verified shortly."
 
 
 class XMLRPCError(Exception):
@@ -53,10 +54,17 @@ def _strings(params, count: int) -> tuple[str, ...]:
 
 
 def pingback_ping(request, params):
+    """Cheap checks here; the source is fetched by a task (no outbound HTTP in a request), and
+    the answer waits for its verdict, so the other blog still reads faults 16 and 17."""
     source, target = _strings(params, 2)
     if mentions.source_rate_limited(source):
         raise mentions.MentionError(49, "Too many pings from this site; try again later.")
-    mentions.pingback_receive(source=source, target=target, ip=client_ip(request))
+    queued = mentions.pingback_accept(source=source, target=target, ip=client_ip(request))
+    decided = mentions.pingback_await(request_id=queued.pk, timeout=settings.PINGBACK_WAIT)
+    if decided.status == decided.Status.REJECTED:
+        raise mentions.MentionError(decided.fault, decided.detail)
+    if decided.status == decided.Status.QUEUED:
+        return QUEUED.format(source=source, target=target)
     return REGISTERED.format(source=source, target=target)
 
 

@@ -62,6 +62,14 @@ def verify_webmention(context, request_id: int) -> None:
     mentions.webmention_verify(request_id=request_id, last_attempt=last_attempt)
 
 
+@app.task(queue="pings")
+def verify_pingback(request_id: int) -> None:
+    """Fetch a received pingback's source and decide; the XML-RPC answer waits for this.
+
+    Not retried: the other blog reads the fault in its answer, and resends if it wants to."""
+    mentions.pingback_verify(request_id=request_id)
+
+
 @app.periodic(cron="17 3 * * *", periodic_id="purge-webmention-requests")
 @app.task(queue="pings", queueing_lock="purge-webmention-requests")
 def purge_webmention_requests(timestamp: int) -> None:

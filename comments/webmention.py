@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from blog.stats import client_ip
 from comments import mentions
-from comments.models import WebmentionRequest
+from comments.models import MentionRequest
 
 
 def _text(message: str, status: int) -> HttpResponse:
@@ -36,6 +36,6 @@ def endpoint(request):
 
 def status(request, token):
     """What became of a webmention, for its sender (the address is only known to them)."""
-    wm = get_object_or_404(WebmentionRequest.objects.select_related("comment"), token=token)
+    wm = get_object_or_404(MentionRequest.objects.select_related("comment"), token=token)
     context = {"wm": wm, "source_host": urlsplit(wm.source).hostname}
     return render(request, "comments/webmention_status.html", context)

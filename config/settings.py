@@ -204,6 +204,10 @@ PING_FETCH_SLOTS = int(os.environ.get("PING_FETCH_SLOTS", "4"))
 PING_MAX_BODY = 64 * 1024
 PING_RATE_LIMIT_IP = (20, 10 * 60)
 PING_RATE_LIMIT_SOURCE_HOST = (10, 10 * 60)
+# How long a pingback's XML-RPC answer waits for the task that fetches its source (a fetch
+# takes at most FETCH_TIMEOUT, after at most 2 s waiting for a fetch slot). Past that, the
+# answer says "received" and the task decides alone.
+PINGBACK_WAIT = float(os.environ.get("PINGBACK_WAIT_SECONDS", "10"))
 
 # Background work: Procrastinate keeps its jobs in this same Postgres.
 # A worker silent (no heartbeat) this many seconds is taken for dead, and the jobs it was doing

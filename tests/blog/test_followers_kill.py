@@ -8,46 +8,30 @@ in flight when the worker died, at most one per open SMTP connection (one per ru
 """
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
 from blog.models import Delivery, Follower
+from tests import worker
 from tests.factories import make_post
 from tests.smtpserver import SMTPServer
+from tests.worker import forget_jobs, start_worker, stop_workers, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 FOLLOWERS = 2000
 CONCURRENCY = 4
 
 
 def worker_env(email_url):
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "EMAIL_URL": email_url,
-        "SITE_URL": "http://testserver",
-        "DEBUG": "1",
-        "LOG_LEVEL": "ERROR",
-        "WORKER_CONCURRENCY": str(CONCURRENCY),
-        "WORKER_STALLED_SECONDS": "3",  # heartbeat every second; dead after three silent ones
-    }
-
-
-def start_worker(env):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "procrastinate", "worker", "-p", "0.3"], cwd=ROOT, env=env
+    return worker.worker_env(
+        EMAIL_URL=email_url,
+        WORKER_CONCURRENCY=CONCURRENCY,
+        WORKER_STALLED_SECONDS=3,  # heartbeat every second; dead after three silent ones
     )
 
 
@@ -58,24 +42,6 @@ def running_batches():
             "WHERE status = 'doing' AND task_name = 'blog.tasks.send_post_batch'"
         )
         return cursor.fetchone()[0]
-
-
-def wait_until(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def forget_jobs():
-    """Leave the test database's queue empty for the tests that come after."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, "
-            "procrastinate_workers CASCADE"
-        )
 
 
 def test_killed_worker_mid_fan_out_skips_nobody_and_repeats_at_most_the_in_flight(task_queue):
@@ -107,10 +73,7 @@ def test_killed_worker_mid_fan_out_skips_nobody_and_repeats_at_most_the_in_fligh
             finished = time.monotonic()
             time.sleep(1)  # a late duplicate would show up now
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.terminate()
-                    worker.wait(timeout=20)
+            stop_workers(workers)
             forget_jobs()
 
     received = smtp.recorder.recipients()

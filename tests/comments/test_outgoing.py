@@ -8,7 +8,7 @@ import pytest
 
 from blog import services
 from comments import outgoing
-from comments.models import Comment, DiscussionSettings, OutgoingPing, WebmentionRequest
+from comments.models import Comment, DiscussionSettings, MentionRequest, OutgoingPing
 from tests.comments.pings import run_until_idle
 from tests.factories import make_post, make_user
 from tests.httpserver import LocalServer, Route
@@ -352,15 +352,15 @@ def test_outgoing_pings_list_runs_a_fixed_number_of_queries(
     assert page.count(f'">{server.url("/plain")}') == 5
 
 
-def test_received_webmentions_list_shows_their_status(editor_client):
+def test_received_mentions_list_shows_their_status(editor_client):
     post = make_post("Linked")
-    WebmentionRequest.objects.create(
+    MentionRequest.objects.create(
         source="https://a.example/",
         target=f"http://testserver{post.get_absolute_url()}",
         status="rejected",
         detail="The source URL does not contain a link to the target URL.",
     )
-    page = editor_client.get("/admin/comments/webmentionrequest/").content.decode()
+    page = editor_client.get("/admin/comments/mentionrequest/").content.decode()
     assert "https://a.example/" in page and "Rejected" in page
 
 

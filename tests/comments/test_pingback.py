@@ -1,7 +1,11 @@
 """Pingbacks as another blog sends them: Python's xmlrpc.client as the client, source pages on a
 real HTTP server on 127.0.0.1. The client talks over real HTTP to the live server where it
 matters (the whole path, concurrency, hostile XML on the wire); elsewhere through Django's test
-client (the same bytes, without a database flush after every test)."""
+client (the same bytes, without a database flush after every test).
+
+The source is fetched by a task while the answer waits. Where a real worker process runs the
+task (the `worker` fixture), the wait is the real one (LISTEN/NOTIFY); elsewhere the in-memory
+queue runs the job at the moment the answer waits."""
 
 import threading
 import time
@@ -15,9 +19,11 @@ from django.db import connection
 
 from comments import mentions
 from comments.models import Comment
+from comments.tasks import verify_pingback
 from tests.comments.pings import linking_page, mentions_of, target_url
 from tests.factories import make_category, make_post
 from tests.httpserver import LocalServer, Route
+from tests.worker import running_worker
 
 pytestmark = pytest.mark.django_db
 live = pytest.mark.django_db(transaction=True)
@@ -37,6 +43,38 @@ class DjangoClientTransport(xmlrpc.client.Transport):
         parser.feed(response.content)
         parser.close()
         return unmarshaller.close()
+
+
+def run_verifications(task_queue):
+    """Run the queued verify_pingback jobs here, in the test's thread and transaction (the
+    in-memory worker would run them on another thread, which cannot see uncommitted rows)."""
+    for job in list(task_queue.connector.jobs.values()):
+        if job["task_name"] == verify_pingback.name and job["status"] == "todo":
+            job["status"] = "succeeded"
+            verify_pingback(**job["args"])
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_while_the_answer_waits(request, monkeypatch, task_queue):
+    if not any(name.startswith("worker") for name in request.fixturenames):
+        monkeypatch.setattr(mentions, "verdict_wait", lambda seconds: run_verifications(task_queue))
+
+
+@pytest.fixture
+def worker(task_queue, site):
+    """A `manage.py procrastinate worker` process that verifies pingbacks for the live site."""
+    with running_worker(task_queue, SITE_URL=site.url, ALLOW_LOOPBACK_FETCH=1) as process:
+        yield process
+
+
+@pytest.fixture
+def worker_with_two_fetch_slots(task_queue, site):
+    """Six jobs at once, but two fetch slots (PING_FETCH_SLOTS) for the whole site."""
+    with running_worker(
+        task_queue, SITE_URL=site.url, ALLOW_LOOPBACK_FETCH=1, WORKER_CONCURRENCY=6,
+        PING_FETCH_SLOTS=2,
+    ) as process:  # fmt: skip
+        yield process
 
 
 @pytest.fixture
@@ -98,7 +136,7 @@ def post_xml(site, body, path="/xmlrpc/", **headers):
 
 
 @live
-def test_pingback_over_http_is_stored_with_title_and_context(live_proxy, site, server):
+def test_pingback_over_http_is_stored_with_title_and_context(live_proxy, site, server, worker):
     post = make_post("Why Iran Was Not Invited to the Anti ISIS Club")
     proxy = live_proxy
     server.routes["/news"] = Route(
@@ -116,6 +154,38 @@ def test_pingback_over_http_is_stored_with_title_and_context(live_proxy, site, s
         comment.comment == "US Secretary of State John Kerry kept Iran out, as this post explains."
     )
     assert comment.ip_address == "127.0.0.1"
+
+
+@live
+def test_pingback_faults_come_back_from_the_worker_in_the_answer(live_proxy, server, worker):
+    post = make_post("Linked")
+    server.routes["/news"] = Route(linking_page(f"{target_url(post)}-not"))
+    server.routes["/gone"] = Route("Gone", status=410)
+    started = time.monotonic()
+    assert ping(live_proxy, server.url("/news"), target_url(post)) == 17
+    assert ping(live_proxy, server.url("/gone"), target_url(post)) == 16
+    assert time.monotonic() - started < 8  # woken by the worker's notice, not the timeout
+    assert mentions_of(post) == []
+
+
+def test_the_request_itself_never_fetches_the_source(
+    proxy, server, post, settings, monkeypatch, task_queue
+):
+    """No worker answers in time: the ping is received, and the task fetches the source later."""
+    settings.PINGBACK_WAIT = 0.3
+    monkeypatch.setattr(mentions, "verdict_wait", time.sleep)
+    server.routes["/news"] = Route(linking_page(target_url(post)))
+    answer = ping(proxy, server.url("/news"), target_url(post))
+    assert answer == (
+        f"Pingback from {server.url('/news')} to {target_url(post)} received; "
+        "it will be verified shortly."
+    )
+    assert server.requests == [] and mentions_of(post) == []
+    assert ping(proxy, server.url("/news"), target_url(post)) == 48  # already on its way
+    run_verifications(task_queue)
+    assert [request[:2] for request in server.requests] == [("GET", "/news")]
+    [comment] = mentions_of(post)
+    assert comment.source_url == server.url("/news")
 
 
 @live
@@ -360,12 +430,10 @@ def test_one_source_site_pinging_too_often_is_denied_before_any_fetch(
 
 @live
 def test_a_flood_of_pings_never_fetches_more_pages_at_once_than_the_slots(
-    site, server, settings, monkeypatch
+    site, server, worker_with_two_fetch_slots
 ):
     """Six blogs ping at once; each source is slow. We fetch at most two of them at a time."""
     post = make_post("Popular")
-    settings.PING_FETCH_SLOTS = 2
-    monkeypatch.setattr(mentions, "SLOT_WAIT", 10)
     lock, state = threading.Lock(), {"now": 0, "most": 0}
 
     def slow_source(handler, body):

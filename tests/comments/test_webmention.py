@@ -4,7 +4,7 @@ real HTTP (a server on 127.0.0.1), then stored, updated or deleted."""
 import pytest
 
 from comments import mentions
-from comments.models import Comment, WebmentionRequest
+from comments.models import Comment, MentionRequest
 from tests.comments.pings import linking_page, mentions_of, run_until_idle, target_url
 from tests.factories import make_post
 from tests.httpserver import LocalServer, Route
@@ -44,7 +44,7 @@ def test_webmention_is_accepted_at_once_with_a_status_url(send, server, post, cl
     server.routes["/reply"] = Route(linking_page(target_url(post)))
     response = send(server.url("/reply"), target_url(post))
     assert response.status_code == 202
-    [wm] = WebmentionRequest.objects.all()
+    [wm] = MentionRequest.objects.all()
     assert response["Location"] == f"http://testserver/webmention/{wm.token}/"
     assert server.requests == []  # the source is fetched by the worker, not the request
     page = client.get(response["Location"]).content.decode()
@@ -87,7 +87,7 @@ def test_webmention_that_cannot_be_ours_gets_400_and_nothing_queued(
     response = client.post("/webmention/", data)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert WebmentionRequest.objects.count() == 0 and task_queue.connector.jobs == {}
+    assert MentionRequest.objects.count() == 0 and task_queue.connector.jobs == {}
 
 
 def test_webmention_to_a_post_with_pings_closed_gets_400(client, rules):
@@ -134,7 +134,7 @@ def test_webmention_from_a_source_that_no_longer_links_deletes_it(send, verify, 
     send(server.url("/reply"), target_url(post))
     verify()
     assert mentions_of(post) == []
-    assert WebmentionRequest.objects.filter(status="deleted").count() == 1
+    assert MentionRequest.objects.filter(status="deleted").count() == 1
 
 
 @committed
@@ -169,7 +169,7 @@ def test_webmention_from_a_failing_source_is_retried_later(send, verify, server,
     [job] = [job for job in verify().values() if job["task_name"].endswith("verify_webmention")]
     assert (job["status"], job["attempts"]) == ("todo", 1)
     assert job["scheduled_at"] is not None  # backed off, not lost
-    assert WebmentionRequest.objects.get().status == "queued"
+    assert MentionRequest.objects.get().status == "queued"
 
 
 def test_webmention_that_keeps_failing_is_rejected_at_the_last_attempt(server, post):
@@ -226,15 +226,13 @@ def test_old_finished_requests_are_purged(post):
 
     from django.utils import timezone
 
-    old = WebmentionRequest.objects.create(
+    old = MentionRequest.objects.create(
         source="https://a.example/", target=target_url(post), status="accepted"
     )
-    WebmentionRequest.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - timedelta(days=31)
-    )
-    waiting = WebmentionRequest.objects.create(source="https://b.example/", target=target_url(post))
-    WebmentionRequest.objects.filter(pk=waiting.pk).update(
+    MentionRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    waiting = MentionRequest.objects.create(source="https://b.example/", target=target_url(post))
+    MentionRequest.objects.filter(pk=waiting.pk).update(
         created_at=timezone.now() - timedelta(days=31)
     )
     assert mentions.webmention_requests_purge(days=30) == 1
-    assert list(WebmentionRequest.objects.all()) == [waiting]
+    assert list(MentionRequest.objects.all()) == [waiting]
