@@ -1,10 +1,11 @@
 """Fetch a page from another site without letting anyone aim this server at a private network.
 
 Used to verify pingbacks and webmentions and to discover other blogs' endpoints. Every fetch is
-bounded: http and https only, a deadline for the whole exchange, a cap on the bytes read and on
-redirects, and the address is checked after DNS resolution and then connected to directly, so a
-second lookup cannot swap in another address. Redirects are checked the same way at every hop.
-Errors carry a short internal reason for logs; callers must never show it to the other side.
+bounded: http and https only, on web servers' ports, a deadline for the whole exchange, a cap on
+the bytes read and on redirects, and the address is checked after DNS resolution and then
+connected to directly, so a second lookup cannot swap in another address. Redirects are
+checked the same way at every hop. Errors carry a short internal reason for logs; callers must
+never show it to the other side.
 """
 
 import http.client
@@ -20,6 +21,9 @@ from django.conf import settings
 
 USER_AGENT = "Newsroom/1.0 (pingback and webmention verification)"
 REDIRECTS = {301, 302, 303, 307, 308}
+# Ports of web servers (WordPress allows 80, 443 and 8080): a ping cannot aim this server at
+# another machine's SSH, SMTP or database port. Loopback (tests) is not held to them.
+WEB_PORTS = {80, 443, 8080, 8443}
 
 
 class FetchError(Exception):
@@ -118,6 +122,8 @@ def _read_body(response, max_bytes, deadline):
 def _exchange(method, url, body, headers, deadline, max_bytes):
     scheme, host, port, path = _split(url)
     address = resolve(host, port)[0]
+    if port not in WEB_PORTS and not ipaddress.ip_address(address.split("%", 1)[0]).is_loopback:
+        raise FetchRefused(f"port {port} is not a web server's port")
     remaining = max(0.1, deadline - time.monotonic())
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     conn = cls(host, port, address, timeout=remaining)

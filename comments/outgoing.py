@@ -11,6 +11,7 @@ from urllib.parse import urldefrag, urlencode, urljoin
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from procrastinate.exceptions import AlreadyEnqueued
 
 from blog.models import Post
 from comments import discovery, fetch, mentions, pingback
@@ -66,27 +67,36 @@ def post_pings_queue(*, post_id: int) -> int:
     rules = DiscussionSettings.load()
     if post is None or not rules.send_pings:
         return 0
-    from comments.tasks import send_ping
-
     queued = 0
     for target in post_links(post, rules):
         ping, created = OutgoingPing.objects.get_or_create(post=post, target=target)
         if created:
-            transaction.on_commit(lambda pk=ping.pk: send_ping.defer(ping_id=pk))
+            transaction.on_commit(lambda pk=ping.pk: ping_send_queue(ping_id=pk))
             queued += 1
     return queued
 
 
-def pings_resend(*, pings) -> int:
-    """An editor's "send again": the pings go out once more, whatever happened before."""
+def ping_send_queue(*, ping_id: int) -> bool:
+    """Queue the job that sends one ping, unless it is queued already (a second "send again"
+    while the first waits); its lock keeps two sends of one ping from running at once."""
     from comments.tasks import send_ping
 
+    lock = f"ping:{ping_id}"
+    try:
+        send_ping.configure(lock=lock, queueing_lock=lock).defer(ping_id=ping_id)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+def pings_resend(*, pings) -> int:
+    """An editor's "send again": the pings go out once more, whatever happened before."""
     pks = list(pings.values_list("pk", flat=True))
     OutgoingPing.objects.filter(pk__in=pks).update(
         outcome=Outcome.QUEUED, code=None, detail="", protocol="", endpoint=""
     )
     for pk in pks:
-        transaction.on_commit(lambda pk=pk: send_ping.defer(ping_id=pk))
+        transaction.on_commit(lambda pk=pk: ping_send_queue(ping_id=pk))
     return len(pks)
 
 

@@ -49,6 +49,14 @@ def test_fetch_refuses_other_schemes_and_credentials(url):
         fetch.fetch(url)
 
 
+@pytest.mark.parametrize("port", [22, 25, 5432, 6379])
+def test_fetch_refuses_ports_that_are_not_a_web_servers(port, monkeypatch):
+    """A public host's SSH, mail or database port is never knocked on, not even connected to."""
+    monkeypatch.setattr(fetch.socket, "create_connection", lambda *a, **k: pytest.fail("dialled"))
+    with pytest.raises(fetch.FetchRefused, match=f"port {port}"):
+        fetch.fetch(f"http://93.184.215.14:{port}/")
+
+
 def test_fetch_follows_up_to_three_redirects(server):
     server.routes["/a"] = Route(status=301, headers={"Location": "/b"})
     server.routes["/b"] = Route(status=302, headers={"Location": server.url("/c")})

@@ -331,6 +331,11 @@ def test_editor_can_send_a_ping_again(
     assert ping.outcome == "queued"
     [job] = task_queue.connector.jobs.values()
     assert (job["task_name"], job["args"]) == ("comments.tasks.send_ping", {"ping_id": ping.pk})
+    with django_capture_on_commit_callbacks(execute=True):  # a second click, before it ran
+        editor_client.post(
+            "/admin/comments/outgoingping/", {"action": "resend", "_selected_action": [ping.pk]}
+        )
+    assert len(task_queue.connector.jobs) == 1  # still sent once
 
 
 def test_discussion_settings_admin_has_the_ping_settings(editor_client):
