@@ -15,7 +15,7 @@ from taggit.forms import TagWidget
 
 from blog import selectors, services, stats, widgets
 from blog.followers_admin import PostFollowersMixin
-from blog.models import AuthorProfile, Category, Post, SiteSettings, StatsDashboard
+from blog.models import AuthorProfile, Category, Page, Post, SiteSettings, StatsDashboard
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -203,6 +203,49 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("Posts"), ordering="num_posts")
     def post_count(self, category):
         return category.num_posts
+
+
+class PageAdminForm(forms.ModelForm):
+    body = ProseEditorFormField(label=_("Body"), required=False, extensions=EDITOR_EXTENSIONS)
+
+    class Meta:
+        model = Page
+        fields = [
+            "title", "slug", "parent", "body", "excerpt", "status", "published_at", "author",
+            "menu_order", "show_in_menu",
+        ]  # fmt: skip
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    """Static pages; the body goes through the same editor and sanitising as posts."""
+
+    form = PageAdminForm
+    list_display = ["indented_title", "status", "path", "menu_order", "show_in_menu", "updated_at"]
+    list_filter = ["status", "show_in_menu", ("parent", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "slug", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "parent", "body", "excerpt"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Menu"), {"fields": ["show_in_menu", "menu_order"]}),
+    ]
+
+    def view_on_site(self, page):
+        """The page's own address: editors see a draft or private page there too."""
+        return page.get_absolute_url()
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description=_("Title"), ordering="path")
+    def indented_title(self, page):
+        return format_html(
+            '<span style="padding-left:{}em">{}{}</span>',
+            page.depth * 1.5,
+            "└ " if page.depth else "",
+            page.title,
+        )
 
 
 @admin.register(AuthorProfile)

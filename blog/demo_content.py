@@ -6,6 +6,18 @@ AUTHOR_BIO = (
     "Blogging & updating on #Iran related news- focusing on Politics, Human Rights & the "
     "Iranian nuclear Program. Followed by top Middle East Analysts, Reportes & think tanks."
 )
+ABOUT_TITLE = "About"
+ABOUT_PARAGRAPHS = [
+    "Iran News Watch is a blog about Iran related news: its politics, human rights, the Iranian "
+    "nuclear program and the Revolutionary Guards, and the country’s ties with its neighbours "
+    "and with the West.",
+    "We follow the Iranian press, official statements and the wider Middle East coverage day by "
+    "day, and say where each story comes from. Posts are filed by topic and tagged by the people "
+    "and places in them, so a story can be followed from its first report to its latest turn.",
+    "The blog is read by Middle East analysts, reporters and think tanks. Tips, corrections and "
+    "questions are welcome: leave a comment under any post, or follow the blog by email or RSS "
+    "to get every new post.",
+]
 REFERENCE_CATEGORIES = [
     "Iranian Foreign Relations",
     "Iranian Nuclear Crisis",

@@ -31,12 +31,13 @@ def count_views_middleware(get_response):
 
 
 # WordPress's query-string addresses: /?p=123, /?page_id=, /?attachment_id=, /?cat=, /?author=.
+# Posts and pages share one ID space there, and WordPress answers /?p= for a page too.
 LEGACY_QUERY_KINDS = {
-    "p": "post",
-    "page_id": "post",
-    "attachment_id": "attachment",
-    "cat": "category",
-    "author": "author",
+    "p": ("post", "page"),
+    "page_id": ("page",),
+    "attachment_id": ("attachment",),
+    "cat": ("category",),
+    "author": ("author",),
 }
 _WP_PAGED = re.compile(r"^(?P<base>.*/)page/(?P<page>\d+)/?$")
 
@@ -47,9 +48,9 @@ def legacy_redirect_middleware(get_response):
 
     def middleware(request):
         if request.path == "/" and request.method == "GET":
-            for param, kind in LEGACY_QUERY_KINDS.items():
+            for param, kinds in LEGACY_QUERY_KINDS.items():
                 value = request.GET.get(param, "")
-                if value.isdigit():
+                for kind in kinds if value.isdigit() else ():
                     target = selectors.legacy_target(kind=kind, wp_id=int(value))
                     if target:
                         return HttpResponsePermanentRedirect(target)

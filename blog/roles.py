@@ -1,4 +1,8 @@
-"""The editorial roles: an Editor group that does everything editorial, and an Author group."""
+"""The editorial roles: an Editor group that does everything editorial, and an Author group.
+
+As on WordPress, Editors write, publish and see private pages (every blog permission), while
+Authors write and publish their own posts only: no page permissions at all.
+"""
 
 from django.contrib.auth.management import create_permissions
 

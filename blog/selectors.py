@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from blog import followers, stats
-from blog.models import SEARCH_CONFIG, Category, LegacyLink, Post
+from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post
 
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
 _HIT_START, _HIT_STOP = "\x02", "\x03"
@@ -38,6 +38,16 @@ def tag_suggestions(text, *, limit=10):
 
 def post_for_page():
     return Post.objects.select_related("author__profile").prefetch_related("categories", "tags")
+
+
+def page_family(page):
+    """The page's ancestors (root first) and its published children, for links on the page."""
+    parts = page.path.split("/")
+    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts))]
+    ancestors = Page.objects.published().filter(path__in=prefixes).only("title", "path")
+    children = page.children.published().only("title", "path").order_by("menu_order", "title")
+    ancestors = sorted(ancestors, key=lambda a: a.depth) if prefixes else []
+    return {"ancestors": ancestors, "child_pages": list(children)}
 
 
 def post_neighbours(post):
@@ -154,7 +164,7 @@ def legacy_target(*, kind=None, wp_id=None, old_path=None):
         link = links.filter(kind=kind, wp_id=wp_id).first()
     if link is None:
         return None
-    models = {"post": Post, "category": Category, "author": get_user_model()}
+    models = {"post": Post, "page": Page, "category": Category, "author": get_user_model()}
     if link.kind not in models and link.kind != "attachment":
         return None
     if link.kind == "attachment":
@@ -167,6 +177,6 @@ def legacy_target(*, kind=None, wp_id=None, old_path=None):
         return None
     if link.kind == "author":
         return reverse("blog:author", kwargs={"username": obj.get_username()})
-    if link.kind == "post" and not obj.is_public:
+    if link.kind in ("post", "page") and not obj.is_public:
         return None
     return obj.get_absolute_url()

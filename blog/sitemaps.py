@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from blog.models import Category, Post
+from blog.models import Category, Page, Post
 
 
 class PostSitemap(Sitemap):
@@ -14,6 +14,17 @@ class PostSitemap(Sitemap):
 
     def lastmod(self, post):
         return post.updated_at
+
+
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.6
+
+    def items(self):
+        return Page.objects.published().only("path", "updated_at")
+
+    def lastmod(self, page):
+        return page.updated_at
 
 
 class CategorySitemap(Sitemap):
@@ -35,4 +46,9 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-sitemaps = {"home": HomeSitemap, "posts": PostSitemap, "categories": CategorySitemap}
+sitemaps = {
+    "home": HomeSitemap,
+    "posts": PostSitemap,
+    "pages": PageSitemap,
+    "categories": CategorySitemap,
+}

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 # Reader pages that count as a view of the blog; feeds, the admin and assets do not.
 COUNTED_PAGES = {
-    "home", "post", "category", "tag", "author", "search",
+    "home", "post", "page", "category", "tag", "author", "search",
     "archive-year", "archive-month", "archive-day",
 }  # fmt: skip
 BOT_AGENT = re.compile(

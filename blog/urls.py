@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from blog import feeds, followers_views, views
 
@@ -52,4 +52,6 @@ urlpatterns = [
     path("<yyyy:year>/<dd:month>/", views.MonthView.as_view(), name="archive-month"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.DayView.as_view(), name="archive-day"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.post_detail, name="post"),
+    # Last, so it never hides another address: slugs only (no dots: files, robots.txt).
+    re_path(r"^(?P<path>[-\w]+(?:/[-\w]+)*)/$", views.page_detail, name="page"),
 ]

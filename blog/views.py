@@ -9,7 +9,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from blog import likes, selectors
-from blog.models import Category, Post
+from blog.models import Category, Page, Post
 
 
 class PostListMixin:
@@ -101,6 +101,15 @@ def post_detail(request, year, month, day, slug):
         request.counted_post_id = post.pk  # for the visitor count (blog.stats)
         context["likes"] = likes.post_likes(post, **likes.reader(request))
     return render(request, "blog/post_detail.html", context)
+
+
+def page_detail(request, path):
+    """A static page at its path; editors also see private pages and previews of drafts."""
+    page = get_object_or_404(Page, path=path)
+    if not page.visible_to(request.user):
+        raise Http404("No such page")
+    context = {"page": page, "preview": not page.is_public, **selectors.page_family(page)}
+    return render(request, "blog/page.html", context)
 
 
 @require_POST

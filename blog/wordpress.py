@@ -22,13 +22,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from blog import wxr
-from blog.models import AuthorProfile, Category, LegacyLink, Post, unique_slug
+from blog.models import (
+    AuthorProfile,
+    Category,
+    LegacyLink,
+    Page,
+    Post,
+    page_free_slug,
+    page_slug_reserved,
+    unique_slug,
+)
 
 STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -36,6 +46,15 @@ STATUSES = {
     "pending": Post.Status.PENDING,
     "future": Post.Status.SCHEDULED,
     "private": Post.Status.PRIVATE,
+}
+# Pages have no review step or scheduled state here: pending ones come in as drafts, and a
+# scheduled page is published with its future time, so readers see it only from then on.
+PAGE_STATUSES = {
+    "publish": Page.Status.PUBLISHED,
+    "future": Page.Status.PUBLISHED,
+    "draft": Page.Status.DRAFT,
+    "pending": Page.Status.DRAFT,
+    "private": Page.Status.PRIVATE,
 }
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 
@@ -70,6 +89,7 @@ class Importer:
         self.authors = {}  # login -> user
         self.categories = {}  # slug -> Category
         self.pending_parents = []  # (category, parent slug)
+        self.page_items = []  # pages wait for the end of the file: parents may come after
         self.items = 0
         self.post_type = ContentType.objects.get_for_model(Post)
         # Every WordPress ID seen in an earlier import, read once: (kind, wp_id) -> local pk.
@@ -82,6 +102,7 @@ class Importer:
         for obj in wxr.read(source):
             getattr(self, f"on_{type(obj).__name__.lower()}")(obj)
         self.resolve_parents()
+        self.import_pages()
         return self.report
 
     def on_author(self, author):
@@ -134,11 +155,14 @@ class Importer:
         self.resolve_parents()
         self.items += 1
         self.progress(self.items)
-        handler = {"post": self.on_post, "attachment": self.on_attachment}.get(item.post_type)
+        handlers = {
+            "post": self.on_post,
+            "page": self.page_items.append,
+            "attachment": self.on_attachment,
+        }
+        handler = handlers.get(item.post_type)
         if handler is None:
             self.report.add(f"{item.post_type}s", "skipped")
-            if item.post_type == "page":
-                self.report.problems.append(f"Page “{item.title}” (ID {item.wp_id}) not imported")
             return
         handler(item)
 
@@ -202,6 +226,79 @@ class Importer:
             self.report.add("authors", "created")
         self.authors[login] = user
         return user
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def import_pages(self):
+        """Parents first, so every page is saved once, at its final address."""
+        waiting = {item.wp_id: item for item in self.page_items}
+        while waiting:
+            ready = [item for item in waiting.values() if item.parent_id not in waiting]
+            if not ready:  # parents in a loop: the lowest ID goes to the top level
+                first = waiting[min(waiting)]
+                self.report.problems.append(
+                    f"Page “{first.title}” (ID {first.wp_id}) is filed under itself through "
+                    "its parents; imported at the top level"
+                )
+                first.parent_id, ready = 0, [first]
+            for item in ready:
+                del waiting[item.wp_id]
+                self.on_page(item)
+
+    def on_page(self, item):
+        self.skip_page_comments(item)
+        status = PAGE_STATUSES.get(item.status)
+        if status is None:
+            self.report.add("pages", "skipped")
+            return
+        parent = self.linked(Page, "page", item.parent_id)
+        if item.parent_id and parent is None:
+            self.report.problems.append(
+                f"Page “{item.title}” (ID {item.wp_id}) names a parent page (ID "
+                f"{item.parent_id}) that is not in the export; imported at the top level"
+            )
+        slug = slugify(item.slug, allow_unicode=True)[:200]
+        page = self.linked(Page, "page", item.wp_id) or self.unlinked_page(parent, slug)
+        outcome = "updated" if page else "created"
+        page = page or Page()
+        self.fill_page(page, item, status, parent, slug)
+        page.save()
+        if slug and page.slug != slug and parent is None and page_slug_reserved(slug):
+            self.report.problems.append(
+                f"Page “{item.title}” (ID {item.wp_id}): /{slug}/ is one of this blog’s own "
+                f"addresses, so the page is at {page.get_absolute_url()}"
+            )
+        self.link("page", item.wp_id, page.pk, urlsplit(item.link).path if item.link else "")
+        self.report.add("pages", outcome)
+
+    def fill_page(self, page, item, status, parent, slug):
+        moved = page.pk is None or page.parent_id != (parent.pk if parent else None)
+        page.title = item.title[:300] or "(no title)"
+        page.parent = parent
+        if moved or not page.slug or (slug and page.slug != slug):
+            page.slug = page_free_slug(slug or page.title, parent=parent, instance_pk=page.pk)
+        page.author = self.author_for(item.creator)
+        page.body = wxr.content_to_html(item.content)
+        page.excerpt = item.excerpt.strip()
+        page.status = status
+        page.published_at = aware(item.date) or page.published_at or timezone.now()
+        page.menu_order = item.menu_order
+
+    def unlinked_page(self, parent, slug):
+        """A page made here before the import at the same address: the import takes it over."""
+        linked = {pk for (kind, _wp_id), pk in self.links.items() if kind == "page"}
+        found = Page.objects.filter(parent=parent, slug=slug).first() if slug else None
+        return found if found and found.pk not in linked else None
+
+    def skip_page_comments(self, item):
+        """Comments belong to posts here; those on a page are counted and named, not kept."""
+        for wp in item.comments:
+            self.report.add(f"{wp.kind}s", "skipped")
+        if item.comments:
+            self.report.problems.append(
+                f"Page “{item.title}” (ID {item.wp_id}): {len(item.comments)} comment(s) not "
+                "imported (this blog keeps comments on posts only)"
+            )
 
     # --- comments --------------------------------------------------------------------------
 
@@ -479,7 +576,8 @@ def wordpress_export(*, out, site_url, title):
     out.write(f"<channel>\n<title>{escape(title)}</title>\n<link>{escape(site_url)}</link>\n")
     out.write(f"<wp:wxr_version>1.2</wp:wxr_version>\n<wp:base_site_url>{escape(site_url)}")
     out.write(f"</wp:base_site_url>\n<wp:base_blog_url>{escape(site_url)}</wp:base_blog_url>\n")
-    for user in get_user_model().objects.filter(posts__isnull=False).distinct().order_by("pk"):
+    writers = Q(posts__isnull=False) | Q(pages__isnull=False)
+    for user in get_user_model().objects.filter(writers).distinct().order_by("pk"):
         export_author(out, user)
     for category in Category.objects.select_related("parent").order_by("path"):
         export_category(out, category)
@@ -489,6 +587,10 @@ def wordpress_export(*, out, site_url, title):
     posts = Post.objects.select_related("author").prefetch_related("categories", "tags")
     for post in posts.order_by("pk").iterator(chunk_size=500):
         export_post(out, post, site_url)
+    # Posts and pages share one ID space in WordPress: page IDs go past the posts'.
+    offset = Post.objects.aggregate(top=Max("pk"))["top"] or 0
+    for page in Page.objects.select_related("author").order_by("path"):
+        export_page(out, page, site_url, offset)
     out.write("</channel>\n</rss>\n")
 
 
@@ -512,15 +614,20 @@ def export_category(out, category):
     out.write("</wp:category_description></wp:category>\n")
 
 
+def export_item_start(out, obj, site_url, wp_id):
+    """What posts and pages share: <item> up to the dates."""
+    out.write(f"<item>\n<title>{escape(obj.title)}</title>\n")
+    out.write(f"<link>{escape(site_url + obj.get_absolute_url())}</link>\n")
+    out.write(f"<dc:creator>{cdata(obj.author.get_username())}</dc:creator>\n")
+    out.write(f"<content:encoded>{cdata(obj.body)}</content:encoded>\n")
+    out.write(f"<excerpt:encoded>{cdata(obj.excerpt)}</excerpt:encoded>\n")
+    out.write(f"<wp:post_id>{wp_id}</wp:post_id>\n")
+    out.write(f"<wp:post_date>{cdata(local(obj.published_at))}</wp:post_date>\n")
+    out.write(f"<wp:post_date_gmt>{cdata(gmt(obj.published_at))}</wp:post_date_gmt>\n")
+
+
 def export_post(out, post, site_url):
-    out.write(f"<item>\n<title>{escape(post.title)}</title>\n")
-    out.write(f"<link>{escape(site_url + post.get_absolute_url())}</link>\n")
-    out.write(f"<dc:creator>{cdata(post.author.get_username())}</dc:creator>\n")
-    out.write(f"<content:encoded>{cdata(post.body)}</content:encoded>\n")
-    out.write(f"<excerpt:encoded>{cdata(post.excerpt)}</excerpt:encoded>\n")
-    out.write(f"<wp:post_id>{post.pk}</wp:post_id>\n")
-    out.write(f"<wp:post_date>{cdata(local(post.published_at))}</wp:post_date>\n")
-    out.write(f"<wp:post_date_gmt>{cdata(gmt(post.published_at))}</wp:post_date_gmt>\n")
+    export_item_start(out, post, site_url, post.pk)
     out.write(f"<wp:comment_status>{'open' if post.comments_open else 'closed'}")
     out.write(f"</wp:comment_status>\n<wp:ping_status>{'open' if post.pings_open else 'closed'}")
     out.write(f"</wp:ping_status>\n<wp:post_name>{cdata(post.slug)}</wp:post_name>\n")
@@ -536,6 +643,19 @@ def export_post(out, post, site_url):
     for comment in post_comments(post):
         export_comment(out, comment)
     out.write("</item>\n")
+
+
+def export_page(out, page, site_url, offset):
+    status = {Page.Status.DRAFT: "draft", Page.Status.PRIVATE: "private"}.get(page.status)
+    status = status or ("future" if page.published_at > timezone.now() else "publish")
+    parent = page.parent_id + offset if page.parent_id else 0
+    export_item_start(out, page, site_url, page.pk + offset)
+    out.write("<wp:comment_status>closed</wp:comment_status>\n")
+    out.write("<wp:ping_status>closed</wp:ping_status>\n")
+    out.write(f"<wp:post_name>{cdata(page.slug)}</wp:post_name>\n<wp:status>{status}</wp:status>\n")
+    out.write(f"<wp:post_parent>{parent}</wp:post_parent>\n")
+    out.write(f"<wp:menu_order>{page.menu_order}</wp:menu_order>\n")
+    out.write("<wp:post_type>page</wp:post_type>\n<wp:is_sticky>0</wp:is_sticky>\n</item>\n")
 
 
 def post_comments(post):

@@ -69,6 +69,7 @@ class Item:
     status: str = "draft"
     slug: str = ""
     parent_id: int = 0
+    menu_order: int = 0
     comment_status: str = "open"
     ping_status: str = "open"
     is_sticky: bool = False
@@ -200,6 +201,7 @@ def _item(elem):
         status=_text(elem, "wp:status").strip() or "draft",
         slug=clean_slug(_text(elem, "wp:post_name")),
         parent_id=_int(_text(elem, "wp:post_parent")),
+        menu_order=_int(_text(elem, "wp:menu_order")),
         comment_status=_text(elem, "wp:comment_status").strip() or "open",
         ping_status=_text(elem, "wp:ping_status").strip() or "open",
         is_sticky=_text(elem, "wp:is_sticky").strip() == "1",

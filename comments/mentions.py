@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Page, Post
 from comments import discovery, fetch, moderation
 from comments.models import Comment, DiscussionSettings, MentionRequest
 
@@ -142,6 +142,8 @@ def target_post(target: str) -> Post:
         match = resolve(urlsplit(target).path or "/")
     except Resolver404:
         raise MentionError(32) from None
+    if match.view_name == "blog:page":  # static pages take no pings; 32 when there is none
+        raise MentionError(33 if Page.objects.filter(path=match.kwargs["path"]).exists() else 32)
     if match.view_name != "blog:post":
         raise MentionError(33)
     post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from blog.models import AuthorProfile, Category, Post
+from blog.models import AuthorProfile, Category, Page, Post
 
 _seq = itertools.count(1)
 
@@ -41,6 +41,14 @@ def make_post(title=None, *, author=None, categories=(), tags=(), days_ago=1, **
     if tags:
         post.tags.set(tags)
     return post
+
+
+def make_page(title=None, *, author=None, parent=None, **fields):
+    fields.setdefault("status", Page.Status.PUBLISHED)
+    fields.setdefault("body", "<p>What this blog is about.</p>")
+    fields.setdefault("published_at", timezone.now() - timedelta(days=1))
+    title = title or f"Page number {next(_seq)}"
+    return Page.objects.create(title=title, author=author or make_user(), parent=parent, **fields)
 
 
 def main_content(response):

@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from blog import selectors, widgets
-from blog.models import SiteSettings
+from blog.models import Page, SiteSettings
 
 register = template.Library()
 
@@ -23,6 +23,15 @@ def sidebar(context):
         "widgets": shown,
         "cache_seconds": settings.SIDEBAR_CACHE_SECONDS,
         **selectors.sidebar(keys={widget.key for widget in shown}),
+    }
+
+
+@register.inclusion_tag("blog/_page_menu.html")
+def page_menu():
+    """The header's page links: one query, none while the cached fragment is fresh."""
+    return {
+        "menu_pages": selectors.Once(lambda: list(Page.objects.in_menu())),
+        "cache_seconds": settings.SIDEBAR_CACHE_SECONDS,
     }
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from taggit.models import Tag
 
-from blog.models import Category, Post, SiteSettings
+from blog.models import Category, Page, Post, SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def seeded():
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in [Post, Category, Tag, get_user_model(), Post.categories.through]
+        for model in [Post, Category, Tag, get_user_model(), Post.categories.through, Page]
     } | {"tagged": Post.tags.through.objects.count()}
 
 
@@ -94,6 +94,14 @@ def test_seed_names_the_site(client):
     seed()
     assert SiteSettings.load().title == "Iran News Watch"
     assert "Iran News Watch" in client.get("/").content.decode()
+
+
+def test_seed_adds_an_about_page_to_the_header_menu(client):
+    seed()
+    home = client.get("/").content.decode()
+    assert '<a href="/about/">About</a>' in home
+    about = client.get("/about/").content.decode()
+    assert "a blog about Iran related news" in about
 
 
 def test_seed_twice_changes_no_counts():

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from PIL import Image as PILImage
 
 from blog import wordpress, wxr
-from blog.models import Category, Follower, Image, Post
+from blog.models import Category, Follower, Image, LegacyLink, Page, Post
 from tests.blog import wxr_samples as samples
 
 pytestmark = pytest.mark.django_db
@@ -150,10 +150,108 @@ def test_import_reports_missing_image_files(tmp_path):
     assert any("kerry.jpg not found" in problem for problem in report.problems)
 
 
-def test_import_reports_pages_it_skips():
-    report = run_import()
+def page_tree():
+    return {page.path: page for page in Page.objects.select_related("parent", "author")}
+
+
+def test_import_brings_pages_with_their_tree_even_when_a_child_comes_first():
+    run_import()
+    pages = page_tree()
+    assert set(pages) == {"about", "about/team", "about/guidelines", "contact"}
+    assert pages["about/team"].parent == pages["about"]
+    assert pages["about/team"].body == "<p>Who we are.</p>\n<p>The desk.</p>"
+    assert (pages["about"].menu_order, pages["contact"].menu_order) == (2, 1)
+    assert pages["about"].author.username == "desk"
+    assert pages["about"].published_at.isoformat() == "2012-05-01T09:00:00+00:00"
+
+
+def test_import_maps_page_statuses():
+    data = samples.export(
+        samples.page(1, "Live", "live"),
+        samples.page(2, "Waiting", "waiting", status="pending"),
+        samples.page(3, "Later", "later", status="future", date="2099-01-01 09:00:00"),
+        samples.page(4, "Staff", "staff", status="private"),
+        samples.page(5, "Binned", "binned", status="trash"),
+    )
+    report = run_import(data)
+    statuses = dict(Page.objects.values_list("path", "status"))
+    assert statuses == {
+        "live": "published", "waiting": "draft", "later": "published", "staff": "private",
+    }  # fmt: skip
+    assert not Page.objects.get(path="later").is_public  # hidden until 2099
     assert report.counts["pages"]["skipped"] == 1
-    assert any("About" in problem for problem in report.problems)
+
+
+def test_import_shows_imported_pages_in_the_header_menu_in_their_order(client):
+    run_import()
+    html = client.get("/").content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert nav.index('href="/contact/"') < nav.index('href="/about/"')
+    assert "/about/team/" not in nav and "Guidelines" not in nav
+
+
+def test_import_twice_updates_pages_instead_of_duplicating():
+    first = run_import()
+    about = Page.objects.get(path="about")
+    about.body = "<p>Changed here.</p>"
+    about.save()
+    second = run_import()
+    assert first.counts["pages"] == {"created": 4}
+    assert second.counts["pages"] == {"updated": 4}
+    assert Page.objects.count() == 4
+    about.refresh_from_db()
+    assert about.body == "<p>A blog on Iran.</p>\n<p>Since 2012.</p>"
+
+
+def test_import_takes_over_a_page_made_here_at_the_same_address():
+    made_here = Page.objects.create(
+        title="About us", slug="about", author=get_user_model().objects.create(username="me")
+    )
+    report = run_import()
+    made_here.refresh_from_db()
+    assert made_here.title == "About" and Page.objects.filter(path__startswith="about").count() == 3
+    assert report.counts["pages"] == {"created": 3, "updated": 1}
+
+
+def test_import_reports_comments_on_pages_as_skipped():
+    report = run_import()
+    assert report.counts["comments"]["skipped"] == 1
+    assert any("About" in p and "1 comment(s) not imported" in p for p in report.problems)
+
+
+def test_import_moves_a_page_off_the_blogs_own_addresses():
+    report = run_import(samples.export(samples.page(1, "Search tips", "search")))
+    page = Page.objects.get()
+    assert page.path == "search-page"
+    assert any("/search/ is one of this blog’s own addresses" in p for p in report.problems)
+
+
+def test_import_files_a_page_whose_parent_is_missing_at_the_top_level():
+    report = run_import(samples.export(samples.page(2, "Orphan", "gone/orphan", parent=99)))
+    assert Page.objects.get().path == "orphan"
+    assert any("parent page (ID 99)" in problem for problem in report.problems)
+
+
+def test_import_dry_run_keeps_no_pages():
+    report = run_import(dry_run=True)
+    assert report.counts["pages"]["created"] == 4
+    assert not Page.objects.exists() and not LegacyLink.objects.filter(kind="page").exists()
+
+
+def test_old_page_links_redirect_permanently(client):
+    run_import()
+    assert client.get("/?page_id=8")["Location"] == "/about/"
+    assert client.get("/?page_id=11")["Location"] == "/about/team/"
+    assert client.get("/?p=12")["Location"] == "/contact/"  # WordPress answers ?p= for pages too
+    assert client.get("/?page_id=8").status_code == 301
+    team = client.get("/about/team/")  # the old permalink is the page's address
+    assert team.status_code == 200 and "Who we are." in team.content.decode()
+
+
+def test_old_link_to_a_draft_page_does_not_reveal_it(client):
+    run_import()
+    response = client.get("/?page_id=13")
+    assert response.status_code == 200 and "Guidelines" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -189,23 +287,46 @@ def test_import_command_prints_a_summary(capsys, tmp_path):
     call_command("import_wordpress", str(path))
     out = capsys.readouterr().out
     assert "posts" in out and "created" in out
+    pages_row = next(line for line in out.splitlines() if line.startswith("pages"))
+    assert pages_row.split() == ["pages", "4", "0", "0"]
+
+
+def pages_as_imported():
+    return sorted(Page.objects.values_list("path", "title", "status", "menu_order"))
 
 
 def test_export_then_import_into_an_empty_blog_reproduces_the_counts(tmp_path):
     run_import()
     counts = (Post.objects.count(), Category.objects.count(), comments_of_all())
+    pages = pages_as_imported()
     out = io.StringIO()
     wordpress.wordpress_export(out=out, site_url="http://new.example", title="New")
     exported = out.getvalue().encode()
     django_comments.get_model().objects.all().delete()
     Post.objects.all().delete()
-    for category in Category.objects.order_by("-path"):
-        category.delete()
-    from blog.models import LegacyLink
-
+    for model in (Category, Page):
+        for row in model.objects.order_by("-path"):
+            row.delete()
     LegacyLink.objects.all().delete()
     run_import(exported)
     assert (Post.objects.count(), Category.objects.count(), comments_of_all()) == counts
+    assert pages_as_imported() == pages and len(pages) == 4
+
+
+def test_export_writes_pages_as_wordpress_pages_with_parent_and_order():
+    run_import()
+    out = io.StringIO()
+    wordpress.wordpress_export(out=out, site_url="http://new.example", title="New")
+    items = [
+        obj for obj in wxr.read(io.BytesIO(out.getvalue().encode())) if isinstance(obj, wxr.Item)
+    ]
+    pages = {item.slug: item for item in items if item.post_type == "page"}
+    post_ids = {item.wp_id for item in items if item.post_type == "post"}
+    assert set(pages) == {"about", "team", "guidelines", "contact"}
+    assert pages["team"].parent_id == pages["about"].wp_id
+    assert (pages["about"].menu_order, pages["guidelines"].status) == (2, "draft")
+    assert not post_ids & {item.wp_id for item in pages.values()}  # one ID space, as in WordPress
+    assert pages["team"].link == "http://new.example/about/team/"
 
 
 def test_followers_csv_import_keeps_dates_and_confirmation_choice(mailoutbox):

@@ -18,7 +18,7 @@ def comment(wp_id, parent=0, *, kind="", approved="1", author="Reader", url="", 
 
 def item(wp_id, title, *, status="publish", slug=None, date="2014-09-17 10:00:00", body="Text.",
          creator="desk", categories=(), tags=(), comments=(), post_type="post", sticky=0,
-         attachment_url="", excerpt="", meta=()):  # fmt: skip
+         attachment_url="", excerpt="", meta=(), parent=0, menu_order=0, link=None):  # fmt: skip
     cats = "".join(
         f'<category domain="category" nicename="{nice}"><![CDATA[{name}]]></category>'
         for nice, name in categories
@@ -32,13 +32,14 @@ def item(wp_id, title, *, status="publish", slug=None, date="2014-09-17 10:00:00
         for k, v in meta
     )
     gmt = "0000-00-00 00:00:00" if status == "draft" else date
-    return f"""<item><title>{title}</title><link>http://oldblog.example/news/{slug or wp_id}.html</link>
+    link = link or f"http://oldblog.example/news/{slug or wp_id}.html"
+    return f"""<item><title>{title}</title><link>{link}</link>
 <dc:creator><![CDATA[{creator}]]></dc:creator><content:encoded><![CDATA[{body}]]></content:encoded>
 <excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded><wp:post_id>{wp_id}</wp:post_id>
 <wp:post_date><![CDATA[{date}]]></wp:post_date><wp:post_date_gmt><![CDATA[{gmt}]]></wp:post_date_gmt>
 <wp:comment_status>open</wp:comment_status><wp:ping_status>open</wp:ping_status>
 <wp:post_name><![CDATA[{slug if slug is not None else ""}]]></wp:post_name><wp:status>{status}</wp:status>
-<wp:post_parent>0</wp:post_parent><wp:post_type>{post_type}</wp:post_type><wp:is_sticky>{sticky}</wp:is_sticky>
+<wp:post_parent>{parent}</wp:post_parent><wp:menu_order>{menu_order}</wp:menu_order><wp:post_type>{post_type}</wp:post_type><wp:is_sticky>{sticky}</wp:is_sticky>
 <wp:attachment_url>{attachment_url}</wp:attachment_url>{cats}{metas}{"".join(comments)}</item>
 """
 
@@ -63,8 +64,16 @@ def export(*parts, ns=NS):
     return (head + "".join(parts) + "</channel></rss>\n").encode()
 
 
+def page(wp_id, title, path, **fields):
+    """A WordPress page whose permalink is its path, as WordPress makes it."""
+    slug = path.rsplit("/", 1)[-1]
+    return item(wp_id, title, post_type="page", slug=slug, link=f"http://oldblog.example/{path}/",
+                **fields)  # fmt: skip
+
+
 def full_export():
-    """Posts of every status, deep threads, pings, unicode, a captioned image, an attachment."""
+    """Posts of every status, deep threads, pings, unicode, a captioned image, an attachment,
+    and a tree of pages (a child before its parent, a draft, a comment on a page)."""
     thread = [comment(100)] + [comment(100 + depth, 100 + depth - 1) for depth in range(1, 6)]
     pings = [
         comment(
@@ -90,6 +99,10 @@ def full_export():
              attachment_url="http://oldblog.example/wp-content/uploads/kerry.jpg",
              excerpt="John kerry in Cairo- Zee Media Bureau",
              meta=[("_wp_attachment_image_alt", "John Kerry")]),
-        item(8, "About", post_type="page", slug="about"),
+        page(11, "Our team", "about/team", parent=8, body="Who we are.\n\nThe desk."),
+        page(8, "About", "about", menu_order=2, date="2012-05-01 09:00:00",
+             body="A blog on Iran.\n\nSince 2012.", comments=[comment(300)]),
+        page(12, "Contact", "contact", menu_order=1),
+        page(13, "Guidelines", "about/guidelines", status="draft", parent=8),
         item(9, "Hostile", slug="hostile", body='<script>alert(1)</script><p onclick="x()">ok</p>'),
     )  # fmt: skip

@@ -8,7 +8,7 @@ from blog.models import Post
 from comments import fetch, mentions
 from comments.models import Comment, DiscussionSettings
 from tests.comments.pings import mentions_of, target_url
-from tests.factories import make_category, make_post
+from tests.factories import make_category, make_page, make_post
 from tests.httpserver import LocalServer, Route
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +118,13 @@ def test_target_that_is_not_one_of_our_posts_is_refused(target, code):
     with pytest.raises(mentions.MentionError) as refused:
         mentions.target_post(target)
     assert refused.value.code == code
+
+
+def test_a_static_page_cannot_be_a_target():
+    about = make_page("About")
+    with pytest.raises(mentions.MentionError) as refused:
+        mentions.target_post(f"http://testserver{about.get_absolute_url()}")
+    assert refused.value.code == 33
 
 
 def test_target_category_page_cannot_be_a_target():

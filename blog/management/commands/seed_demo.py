@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from blog import demo_content as demo
-from blog.models import AuthorProfile, Category, Post, SiteSettings
+from blog.models import AuthorProfile, Category, Page, Post, SiteSettings
 from blog.signals import demo_seeded
 
 
@@ -63,6 +63,7 @@ class Command(BaseCommand):
         )  # fmt: skip
         self.reference_post(author, categories)
         self.other_posts([author, guest], categories)
+        self.about_page(author)
         count = Post.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {count} posts."))
         verbosity = options.get("verbosity", 1)
@@ -135,6 +136,16 @@ class Command(BaseCommand):
             categories=[categories[name] for name in demo.REFERENCE_CATEGORIES],
             tags=demo.REFERENCE_TAGS,
         )
+
+    def about_page(self, author):
+        """The About page, so the header menu has a page in it."""
+        page = Page.objects.filter(path="about").first() or Page(slug="about")
+        page.title, page.author, page.status = demo.ABOUT_TITLE, author, Page.Status.PUBLISHED
+        page.body = "\n".join(f"<p>{escape(p)}</p>" for p in demo.ABOUT_PARAGRAPHS)
+        if page.pk is None:
+            page.published_at = self.today - timedelta(days=730)
+        page.save()
+        return page
 
     def other_posts(self, authors, categories):
         rng = random.Random(2014)
