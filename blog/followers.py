@@ -13,7 +13,6 @@ would share even one batch without overlap.
 
 import contextlib
 import csv
-import hashlib
 import html
 import io
 import logging
@@ -37,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from blog import ratelimit
 from blog.followers_mail import UNSUBSCRIBE_MARK, PostMailing, Sender, is_permanent
 from blog.models import Delivery, Follower, Post, SiteSettings
 
@@ -112,27 +112,20 @@ def unsubscribe_url(follower_id: int) -> str:
     return unsubscribe_url_maker()(follower_id)
 
 
-# Rate limits (the project's cache; hashed keys, so no address is kept in it)
-
-
-def _over_limit(name: str, value: str, limit: int, window: int) -> bool:
-    key = f"followers-rate:{name}:{window}:" + hashlib.sha256(value.encode()).hexdigest()
-    cache.add(key, 0, timeout=window)
-    try:
-        hits = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        hits = 1
-    return hits > limit
+# Rate limits (blog.ratelimit: counted in Postgres, clients kept only as hashes)
 
 
 def ip_rate_limited(ip: str) -> bool:
-    return _over_limit("ip", ip, *IP_LIMIT)
+    limit, window = IP_LIMIT
+    return ratelimit.hit("follow-ip", ip, limit=limit, window=window)
 
 
 def address_rate_limited(address: str) -> bool:
     """True when this address had its share of confirmation emails lately."""
-    results = [_over_limit("email", address.lower(), *limit) for limit in ADDRESS_LIMITS]
+    results = [
+        ratelimit.hit("follow-email", address.lower(), limit=limit, window=window)
+        for limit, window in ADDRESS_LIMITS
+    ]
     return any(results)
 
 

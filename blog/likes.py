@@ -1,13 +1,11 @@
 """Likes: a reader likes a post once, signed in (per account) or not (per browser cookie)."""
 
-import hashlib
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from blog import ratelimit
 from blog.models import Like, Post
 from blog.stats import client_ip
 
@@ -44,15 +42,7 @@ def reader(request) -> dict:
 
 def rate_limited(request) -> bool:
     """True once an address has clicked Like more than RATE_LIMIT times in RATE_WINDOW."""
-    day_salt = timezone.localdate().isoformat()
-    key = "likes-rate:" + hashlib.sha256(f"{day_salt}|{client_ip(request)}".encode()).hexdigest()
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        clicks = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        clicks = 1
-    return clicks > RATE_LIMIT
+    return ratelimit.hit("like", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW)
 
 
 def like_set(*, post: Post, liked: bool, user=None, browser: uuid.UUID | None = None) -> None:

@@ -5,7 +5,7 @@ from procrastinate.contrib.django import app
 from procrastinate.exceptions import UniqueViolation
 from procrastinate.jobs import Status
 
-from blog import followers, services, stats
+from blog import followers, ratelimit, services, stats
 
 
 @app.task(queue="default", retry=RetryStrategy(max_attempts=10, exponential_wait=2))
@@ -104,3 +104,10 @@ def run_wordpress_import(run_id: int) -> None:
     from blog import wordpress
 
     wordpress.import_run_execute(run_id=run_id)
+
+
+@app.periodic(cron="17 * * * *", periodic_id="purge-rate-counters")
+@app.task(queue="default", queueing_lock="purge-rate-counters")
+def purge_rate_counters(timestamp: int) -> None:
+    """Every hour, drop the rate-limit counters whose window has closed (blog.ratelimit)."""
+    ratelimit.purge()

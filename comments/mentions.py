@@ -8,7 +8,6 @@ global cap on fetches at once (Postgres advisory locks, so it holds across every
 process). Errors carry a public message from FAULTS and never the fetch's own reason.
 """
 
-import hashlib
 import logging
 import re
 import time
@@ -20,11 +19,11 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from blog import ratelimit
 from blog.models import Page, Post
 from comments import discovery, fetch, moderation
 from comments.models import Comment, DiscussionSettings, MentionRequest
@@ -71,25 +70,15 @@ class SourcePage:
 # Limits
 
 
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one more use of key; True once it was used more than limit times in window."""
-    key = "mention-rate:" + hashlib.sha256(f"{settings.SECRET_KEY}|{key}".encode()).hexdigest()
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return limit < 1
-
-
 def ip_rate_limited(ip: str) -> bool:
     limit, window = settings.PING_RATE_LIMIT_IP
-    return _hit(f"ip|{ip}", limit, window)
+    return ratelimit.hit("ping-ip", ip, limit=limit, window=window)
 
 
 def source_rate_limited(source: str) -> bool:
     limit, window = settings.PING_RATE_LIMIT_SOURCE_HOST
-    return _hit(f"host|{(urlsplit(source).hostname or '').lower()}", limit, window)
+    host = (urlsplit(source).hostname or "").lower()
+    return ratelimit.hit("ping-source-host", host, limit=limit, window=window)
 
 
 def _take_slot() -> int | None:

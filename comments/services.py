@@ -1,16 +1,14 @@
 """Writes with side effects: posting and moderating comments, and every mail the app sends."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 
+from blog import ratelimit
 from blog.stats import client_ip
 from comments import moderation
 from comments.models import Comment, DiscussionSettings
@@ -21,14 +19,7 @@ REMOVED = [Comment.Status.SPAM, Comment.Status.TRASH]
 
 def rate_limit_hit(request, *, scope: str, limit: int, window: int) -> bool:
     """Count one more attempt from this address; True once it made more than limit in window."""
-    address = hashlib.sha256(f"{settings.SECRET_KEY}|{client_ip(request)}".encode()).hexdigest()
-    key = f"rate:{scope}:{address}"
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window)
-        return limit < 1
+    return ratelimit.hit(scope, client_ip(request), limit=limit, window=window)
 
 
 def comment_form_data(request):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -9,13 +8,6 @@ from blog.models import Like, Post
 from tests.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def like(client, post, value="1", **extra):

@@ -1,14 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from comments.models import DiscussionSettings
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
