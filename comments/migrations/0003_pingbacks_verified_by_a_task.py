@@ -3,10 +3,27 @@
 from django.db import migrations, models
 
 
+def rename_permissions(apps, schema_editor):
+    """Carry the old model's permissions (and whoever holds them) over to the new name."""
+    Permission = apps.get_model("auth", "Permission")
+    for old in Permission.objects.filter(
+        content_type__app_label="comments", codename__endswith="_webmentionrequest"
+    ):
+        action = old.codename.removesuffix("_webmentionrequest")
+        codename = f"{action}_mentionrequest"
+        if Permission.objects.filter(content_type=old.content_type, codename=codename).exists():
+            old.delete()
+        else:
+            old.codename, old.name = codename, f"Can {action} received mention"
+            old.save(update_fields=["codename", "name"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("blog", "0006_wordpress_import"),
         ("comments", "0002_mentions"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -39,4 +56,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "received pingbacks and webmentions",
             },
         ),
+        migrations.RunPython(rename_permissions, migrations.RunPython.noop),
     ]
