@@ -448,23 +448,26 @@ def pingback_sources(target: str) -> list[str]:
 # Webmention
 
 
-def webmention_accept(*, source: str, target: str, ip: str = "") -> MentionRequest:
-    """The cheap checks done at once; the returned request waits for webmention_verify."""
+def webmention_accept(
+    *, source: str, target: str, ip: str = "", protocol: str = MentionRequest.Protocol.WEBMENTION
+) -> MentionRequest:
+    """The cheap checks done at once; the returned request waits for webmention_verify.
+
+    A TrackBack goes the same way (protocol TRACKBACK): its source is verified like a
+    webmention's, and it is stored as a comment of kind trackback."""
     if not (is_web_url(source) and is_web_url(target)):
         raise MentionError(0, "Source and target must be http or https URLs.")
     if discovery.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
     queued = MentionRequest.objects.filter(
-        protocol=MentionRequest.Protocol.WEBMENTION, source=source, target=target,
-        status=MentionRequest.Status.QUEUED,
-    ).first()  # fmt: skip
+        protocol=protocol, source=source, target=target, status=MentionRequest.Status.QUEUED
+    ).first()
     if queued is not None:
         return queued  # the same verification is already on its way
     request = MentionRequest.objects.create(
-        protocol=MentionRequest.Protocol.WEBMENTION, source=source, target=target, post=post,
-        ip_address=ip or None,
-    )  # fmt: skip
+        protocol=protocol, source=source, target=target, post=post, ip_address=ip or None
+    )
     from comments.tasks import verify_webmention
 
     transaction.on_commit(lambda: verify_webmention.defer(request_id=request.pk))
@@ -523,10 +526,10 @@ def _webmention_check(request, post):
         if mention_remove(post=post, source=request.source):
             return MentionRequest.Status.DELETED, FAULTS[17], None
         raise
+    kind = Comment.Kind.TRACKBACK if request.protocol == "trackback" else Comment.Kind.WEBMENTION
     comment = mention_save(
-        post=post, source=request.source, kind=Comment.Kind.WEBMENTION, page=page,
-        ip=request.ip_address or "",
-    )  # fmt: skip
+        post=post, source=request.source, kind=kind, page=page, ip=request.ip_address or ""
+    )
     return MentionRequest.Status.ACCEPTED, comment.get_status_display(), comment
 
 

@@ -270,6 +270,7 @@ class MentionRequest(models.Model):
     class Protocol(models.TextChoices):
         WEBMENTION = "webmention", _("Webmention")
         PINGBACK = "pingback", _("Pingback")
+        TRACKBACK = "trackback", _("TrackBack")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be verified")

@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django_comments_xtd import views as xtd_views
 
-from comments import feeds, pingback, views, webmention
+from comments import feeds, pingback, trackback, views, webmention
 
 POST_PATH = r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[^/]+)/"
 
@@ -14,6 +14,7 @@ comments_patterns = [
     path("comments/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),
     re_path(POST_PATH + r"feed/$", feeds.PostCommentsFeed(), name="post-feed"),
     re_path(POST_PATH + r"feed/atom/$", feeds.PostCommentsAtomFeed(), name="post-feed-atom"),
+    re_path(POST_PATH + r"trackback/$", trackback.endpoint, name="trackback"),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path(
         "accounts/signup/sent/",

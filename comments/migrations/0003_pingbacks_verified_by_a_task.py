@@ -32,7 +32,11 @@ class Migration(migrations.Migration):
             model_name="mentionrequest",
             name="protocol",
             field=models.CharField(
-                choices=[("webmention", "Webmention"), ("pingback", "Pingback")],
+                choices=[
+                    ("webmention", "Webmention"),
+                    ("pingback", "Pingback"),
+                    ("trackback", "TrackBack"),
+                ],
                 default="webmention",
                 max_length=20,
                 verbose_name="protocol",
