@@ -261,7 +261,8 @@ class OutgoingPing(models.Model):
 
 
 class MentionRequest(models.Model):
-    """A received webmention or pingback waiting for (or done with) verification by a task.
+    """A received webmention, pingback or trackback waiting for (or done with) verification by
+    a task.
 
     A webmention's sender reads the outcome on its status page; a pingback's sender gets it in
     the XML-RPC answer, which waits for the task (comments.mentions.pingback_await).

@@ -1,6 +1,6 @@
 import pytest
 
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, MentionRequest
 from tests.comments.factories import make_comment
 from tests.factories import make_post, make_user
 
@@ -95,3 +95,22 @@ def test_discussion_settings_are_edited_in_the_admin(editor_client):
     response = editor_client.post(url, data)
     assert response.status_code == 200
     assert "less than or equal to 10" in response.content.decode()
+
+
+def test_editors_see_why_a_received_ping_was_rejected(editor_client):
+    post = make_post("Pinged post")
+    MentionRequest.objects.create(
+        protocol="pingback", source="https://linker.example/a", target="http://testserver/x/",
+        post=post, status=MentionRequest.Status.REJECTED, fault=17,
+        detail="The source URL does not contain a link to the target URL.",
+    )  # fmt: skip
+    MentionRequest.objects.create(
+        protocol="trackback", source="https://other.example/b", target="http://testserver/x/",
+        post=post, status=MentionRequest.Status.ACCEPTED,
+    )  # fmt: skip
+    pingbacks = editor_client.get("/admin/comments/mentionrequest/?protocol=pingback")
+    body = pingbacks.content.decode()
+    assert "https://linker.example/a" in body and "does not contain a link" in body
+    assert "https://other.example/b" not in body
+    trackbacks = editor_client.get("/admin/comments/mentionrequest/?protocol=trackback")
+    assert "https://other.example/b" in trackbacks.content.decode()
