@@ -293,9 +293,9 @@ def test_mentions_in_their_own_section_when_the_setting_says_so(client, rules):
     save(post, "https://other.example/a/", excerpt="[…] a quote […]")
     body = client.get(post.get_absolute_url()).content.decode()
     assert "1 comment on “Linked to”" in body
-    assert "1 pingback and webmention" in body
-    assert body.index("A reader writes.") < body.index("1 pingback and webmention")
-    assert body.index("1 pingback and webmention") < body.index("[…] a quote […]")
+    assert "1 link from other sites" in body
+    assert body.index("A reader writes.") < body.index("1 link from other sites")
+    assert body.index("1 link from other sites") < body.index("[…] a quote […]")
 
 
 def test_mention_source_title_is_escaped(client, rules):
