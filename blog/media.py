@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps, ImageSequence, UnidentifiedImageError, features
 
-from blog.models import Image, ImageUse, Post, Rendition
+from blog.models import Image, ImageUse, Page, Post, Rendition
 
 logger = logging.getLogger(__name__)
 
@@ -257,12 +257,23 @@ def image_blocking_posts(image: Image):
     return Post.objects.filter(image_uses__image=image, status__in=live).distinct()
 
 
+def image_blocking_pages(image: Image):
+    """The published pages whose text shows this image (pages are few: their text is searched)."""
+    return Page.objects.filter(
+        status=Page.Status.PUBLISHED, body__contains=f'data-file="{image.pk}"'
+    )
+
+
 def image_delete(*, image: Image) -> None:
-    """Delete an image, its renditions and their files; refused while a live post shows it."""
-    blocking = list(image_blocking_posts(image).values_list("title", flat=True))
+    """Delete an image, its renditions and their files; refused while a live post or page
+    shows it."""
+    blocking = [
+        *image_blocking_posts(image).values_list("title", flat=True),
+        *image_blocking_pages(image).values_list("title", flat=True),
+    ]
     if blocking:
         raise ValidationError(
-            _("“%(image)s” is shown by published posts: %(posts)s. Take it out of them first."),
+            _("“%(image)s” is shown by published posts or pages: %(posts)s. Take it out first."),
             params={"image": image.title, "posts": ", ".join(blocking)},
             code="in_use",
         )

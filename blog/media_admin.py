@@ -164,6 +164,18 @@ class ImageAdmin(admin.ModelAdmin):
                         image.title,
                     )  # fmt: skip
                 )
+            for page in media.image_blocking_pages(image):
+                url = reverse("admin:blog_page_change", args=[page.pk])
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a> ({}) shows “{}”; take the image out of it first',
+                        _("Page"),
+                        url,
+                        page.title,
+                        page.get_status_display(),
+                        image.title,
+                    )  # fmt: skip
+                )
         return deleted, counts, perms_needed, protected
 
     @admin.display(description=_("Image"))

@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from blog import media
 from blog.models import Image, ImageUse, Post, Rendition, SiteSettings
 from blog.sanitize import sanitize_html
-from tests.factories import make_post, make_user
+from tests.factories import make_page, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 # The task worker runs jobs on its own connection: tests that run them commit for real.
@@ -484,7 +484,7 @@ def test_deleting_an_image_a_published_post_shows_is_refused_with_the_reason(
     post = post_with_figures([image], title="Live story")
     response = editor_client.post(f"/admin/blog/image/{image.pk}/delete/", {"post": "yes"})
     body = response.content.decode()
-    assert "cannot be deleted while published or scheduled posts show it" in body
+    assert "cannot be deleted while published or scheduled posts or published pages show" in body
     assert f'/admin/blog/post/{post.pk}/change/">Live story</a>' in body
     assert Image.objects.filter(pk=image.pk).exists()
     with pytest.raises(ValidationError, match="Live story"):
@@ -501,6 +501,27 @@ def test_bulk_delete_is_refused_for_images_published_posts_show(
     body = editor_client.post("/admin/blog/image/", data).content.decode()
     assert "Live story</a> (Published) shows “Used”" in body
     assert Image.objects.count() == 2
+
+
+def test_deleting_an_image_a_published_page_shows_is_refused_but_a_draft_page_does_not_block(
+    editor_client, django_capture_on_commit_callbacks
+):
+    image = add_image(django_capture_on_commit_callbacks, title="Team photo")
+    figure = f'<figure><img src="{image.file.url}" alt="" data-file="{image.pk}"></figure>'
+    page = make_page("About us", body="<p>Who we are.</p>" + figure)
+    other = add_image(django_capture_on_commit_callbacks, title="Old logo")
+    make_page("Draft", status="draft", body=f'<img src="x" alt="" data-file="{other.pk}">')
+
+    body = editor_client.post(f"/admin/blog/image/{image.pk}/delete/", {"post": "yes"})
+    assert f'/admin/blog/page/{page.pk}/change/">About us</a> (Published) shows' in (
+        body.content.decode()
+    )
+    with pytest.raises(ValidationError, match="About us"):
+        media.image_delete(image=image)
+    assert Image.objects.filter(pk=image.pk).exists()
+
+    media.image_delete(image=other)
+    assert not Image.objects.filter(pk=other.pk).exists()
 
 
 @committed
