@@ -3,8 +3,8 @@
 import html
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Case, Count, F, Q, Value, When
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db.models import Case, Count, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Replace, TruncMonth
 from django.urls import reverse
 from django.utils.html import escape
@@ -83,6 +83,32 @@ def post_search(text):
         .filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query), raw_headline=headline)
         .order_by("-rank", "-published_at")
+    )
+
+
+def page_search(text, *, limit=5):
+    """Published pages matching the same query as post_search, best first: a handful at most.
+
+    Pages are few (About, Contact, ...), so their words are read on the fly, tags stripped,
+    instead of being kept in an indexed column like the posts'.
+    """
+    if not text:
+        return []
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    body_text = Func(
+        F("body"), Value("<[^>]*>"), Value(" "), Value("g"),
+        function="regexp_replace", output_field=TextField(),
+    )  # fmt: skip
+    vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        body_text, weight="B", config=SEARCH_CONFIG
+    )
+    return list(
+        Page.objects.published()
+        .annotate(search=vector)
+        .filter(search=query)
+        .annotate(rank=SearchRank(F("search"), query))
+        .order_by("-rank", "menu_order", "path")
+        .only("title", "path", "excerpt")[:limit]
     )
 
 

@@ -86,7 +86,10 @@ class SearchView(PostListMixin, generic.ListView):
         return selectors.post_search(self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, **kwargs)
+        if context["page_obj"].number == 1:  # matching pages head the first page of results
+            context["pages"] = selectors.page_search(self.query)
+        return context
 
 
 def post_detail(request, year, month, day, slug):

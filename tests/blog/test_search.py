@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Post
-from tests.factories import main_content, make_category, make_post
+from tests.factories import main_content, make_category, make_page, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +118,26 @@ def test_search_snippet_of_text_with_control_characters_has_no_stray_marks(clien
     make_post("Odd", body="<p>Vienna \x02talks\x03 resumed.</p>")
     page = main_content(client.get("/search/", {"q": "vienna"}))
     assert page.count("<mark>") == page.count("</mark>") == 1
+
+
+def test_search_lists_matching_published_pages_above_the_posts(client):
+    make_page("Contact the newsroom", body="<p>Send us your <strong>tips</strong>.</p>")
+    make_page("About", body="<p>We cover Iran and its neighbours; send tips by mail.</p>")
+    make_page("Unlisted tips", status="draft", body="<p>tips for staff</p>")
+    make_post("Tips for reading sanctions news")
+
+    response = client.get("/search/", {"q": "tips"})
+    body = main_content(response)
+
+    assert {page.title for page in response.context["pages"]} == {"Contact the newsroom", "About"}
+    assert "Unlisted tips" not in body
+    assert "1 post and 2 pages found" in body
+    assert body.index("Contact the newsroom") < body.index("Tips for reading sanctions news")
+
+
+def test_search_finding_only_a_page_does_not_say_nothing_matched(client):
+    make_page("Corrections policy", body="<p>How we correct errors.</p>")
+    body = main_content(client.get("/search/", {"q": "corrections"}))
+    assert 'href="/corrections-policy/"' in body
+    assert "0 posts and 1 page found" in body
+    assert "Nothing matched" not in body
