@@ -173,6 +173,9 @@ class Importer:
         if status is None:
             self.report.add("posts", "skipped")
             return
+        if item.password and status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+            status = Post.Status.PRIVATE
+            self.protected_problem("Post", item)
         post = self.linked(Post, "post", item.wp_id)
         outcome = "updated" if post else "created"
         post = post or Post()
@@ -183,6 +186,14 @@ class Importer:
         self.link("post", item.wp_id, post.pk, urlsplit(item.link).path if item.link else "")
         self.report.add("posts", outcome)
         self.import_comments(post, item.comments)
+
+    def protected_problem(self, kind, item):
+        """This blog has no per-post passwords: what only the password's holders could read on
+        WordPress stays out of sight (private: editors only) until an editor publishes it."""
+        self.report.problems.append(
+            f"{kind} “{item.title}” (ID {item.wp_id}) was password-protected on WordPress; "
+            "imported as private (editors only): publish it when everyone may read it"
+        )
 
     def fill_post(self, post, item, status):
         published = aware(item.date) or post.published_at or timezone.now()
@@ -251,6 +262,9 @@ class Importer:
         if status is None:
             self.report.add("pages", "skipped")
             return
+        if item.password and status == Page.Status.PUBLISHED:
+            status = Page.Status.PRIVATE
+            self.protected_problem("Page", item)
         parent = self.linked(Page, "page", item.parent_id)
         if item.parent_id and parent is None:
             self.report.problems.append(

@@ -384,3 +384,25 @@ def test_admin_import_of_a_broken_file_fails_cleanly(
     run = ImportRun.objects.get()
     assert run.status == "failed" and "line" in run.report
     assert Post.objects.count() == 0
+
+
+def test_password_protected_posts_and_pages_stay_out_of_sight(client):
+    data = samples.export(
+        samples.item(1, "Sources only", slug="sources-only", password="s3cret"),
+        samples.item(2, "Open post", slug="open-post"),
+        samples.page(3, "Staff handbook", "handbook", password="s3cret"),
+        samples.item(4, "Draft with password", status="draft", password="x"),
+    )
+    report = run_import(data)
+
+    statuses = dict(Post.objects.values_list("title", "status"))
+    assert statuses == {
+        "Sources only": "private", "Open post": "published", "Draft with password": "draft",
+    }  # fmt: skip
+    assert Page.objects.get(path="handbook").status == "private"
+    assert client.get(Post.objects.get(slug="sources-only").get_absolute_url()).status_code == 404
+    assert client.get("/handbook/").status_code == 404
+    problems = "\n".join(report.problems)
+    assert "“Sources only” (ID 1) was password-protected" in problems
+    assert "“Staff handbook” (ID 3) was password-protected" in problems
+    assert "Draft with password" not in problems

@@ -18,7 +18,8 @@ def comment(wp_id, parent=0, *, kind="", approved="1", author="Reader", url="", 
 
 def item(wp_id, title, *, status="publish", slug=None, date="2014-09-17 10:00:00", body="Text.",
          creator="desk", categories=(), tags=(), comments=(), post_type="post", sticky=0,
-         attachment_url="", excerpt="", meta=(), parent=0, menu_order=0, link=None):  # fmt: skip
+         attachment_url="", excerpt="", meta=(), parent=0, menu_order=0, link=None,
+         password=""):  # fmt: skip
     cats = "".join(
         f'<category domain="category" nicename="{nice}"><![CDATA[{name}]]></category>'
         for nice, name in categories
@@ -39,7 +40,7 @@ def item(wp_id, title, *, status="publish", slug=None, date="2014-09-17 10:00:00
 <wp:post_date><![CDATA[{date}]]></wp:post_date><wp:post_date_gmt><![CDATA[{gmt}]]></wp:post_date_gmt>
 <wp:comment_status>open</wp:comment_status><wp:ping_status>open</wp:ping_status>
 <wp:post_name><![CDATA[{slug if slug is not None else ""}]]></wp:post_name><wp:status>{status}</wp:status>
-<wp:post_parent>{parent}</wp:post_parent><wp:menu_order>{menu_order}</wp:menu_order><wp:post_type>{post_type}</wp:post_type><wp:is_sticky>{sticky}</wp:is_sticky>
+<wp:post_password><![CDATA[{password}]]></wp:post_password><wp:post_parent>{parent}</wp:post_parent><wp:menu_order>{menu_order}</wp:menu_order><wp:post_type>{post_type}</wp:post_type><wp:is_sticky>{sticky}</wp:is_sticky>
 <wp:attachment_url>{attachment_url}</wp:attachment_url>{cats}{metas}{"".join(comments)}</item>
 """
 
