@@ -52,7 +52,7 @@ class Comment:
     date: datetime | None
     content: str
     approved: str  # "1", "0", "spam" or "trash"
-    kind: str  # "comment", "pingback" or "trackback"
+    kind: str  # "comment", "pingback", "trackback" or "webmention" (the Webmention plugin's)
     user_id: int = 0
 
 
@@ -183,7 +183,7 @@ def _comment(elem):
         date=parse_date(_text(elem, "wp:comment_date_gmt"), _text(elem, "wp:comment_date")),
         content=_text(elem, "wp:comment_content"),
         approved=_text(elem, "wp:comment_approved").strip() or "0",
-        kind=kind if kind in ("comment", "pingback", "trackback") else "comment",
+        kind=kind if kind in ("comment", "pingback", "trackback", "webmention") else "comment",
         user_id=_int(_text(elem, "wp:comment_user_id")),
     )
 

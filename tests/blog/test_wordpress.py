@@ -406,3 +406,15 @@ def test_password_protected_posts_and_pages_stay_out_of_sight(client):
     assert "“Sources only” (ID 1) was password-protected" in problems
     assert "“Staff handbook” (ID 3) was password-protected" in problems
     assert "Draft with password" not in problems
+
+
+def test_webmentions_stored_by_the_wordpress_plugin_stay_webmentions_and_odd_types_are_comments():
+    data = samples.export(
+        samples.item(1, "Mentioned", slug="mentioned", comments=[
+            samples.comment(10, kind="webmention", author="A reply", url="https://r.example/1"),
+            samples.comment(11, kind="note", author="Plugin note"),
+        ]),
+    )  # fmt: skip
+    run_import(data)
+    kinds = {c.user_name: c.kind for c in comments_of(Post.objects.get(slug="mentioned"))}
+    assert kinds == {"A reply": "webmention", "Plugin note": "comment"}
