@@ -53,8 +53,8 @@ def post_url(env):
         ".get_absolute_url())"
     )
     out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True, text=True,
-        capture_output=True,
+        [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT, env=env, check=True, text=True, capture_output=True,
     )  # fmt: skip
     return out.stdout.strip().splitlines()[-1]
 

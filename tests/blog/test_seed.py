@@ -116,3 +116,18 @@ def test_seed_does_not_announce_old_posts_as_news(django_capture_on_commit_callb
         seed()
     unannounced = Post.objects.published().filter(announced_at__isnull=True)
     assert not unannounced.exists()
+
+
+def test_seed_if_empty_fills_an_empty_blog_and_leaves_a_real_one_alone():
+    """./run calls it on every start: it must never add demo posts to a blog in use."""
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert Post.objects.filter(title=TITLE).exists()
+    before = counts()
+
+    Post.objects.exclude(title=TITLE).delete()
+    kept = counts()
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert counts() == kept != before
+    assert "no demo content added" in out.getvalue()

@@ -49,8 +49,17 @@ def demo_image(name, width, height, hue):
 class Command(BaseCommand):
     help = "Create (or refresh) the demo blog content."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="Do nothing when the blog has posts already (what ./run uses).",
+        )  # fmt: skip
+
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["if_empty"] and Post.objects.exists():
+            self.stdout.write("The blog has posts already: no demo content added.")
+            return
         self.today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
         self.site_settings()
         categories = self.categories()
