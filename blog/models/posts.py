@@ -1,0 +1,291 @@
+"""Posts, their categories and tags, and author profiles."""
+
+import html
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from blog.sanitize import sanitize_html
+
+SEARCH_CONFIG = "english"
+# Dropped from the searchable text: search snippets use two of them to mark hits.
+_CONTROL_CHARACTERS = dict.fromkeys(range(32), " ")
+
+
+def unique_slug(model, value, *, instance_pk=None, max_length=200, **scope):
+    """A slug from value that no other row of model (within scope) has: -2, -3, ... on clashes."""
+    base = slugify(value, allow_unicode=True)[: max_length - 8].strip("-") or "item"
+    others = model._default_manager.filter(**scope).exclude(pk=instance_pk)
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Slugs from the root down, "parent/child": one indexed column for URLs and descendants.
+    path = models.CharField(max_length=1000, editable=False, unique=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="category_not_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Category, self.name, instance_pk=self.pk, parent=self.parent)
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"path": self.path})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None and self.pk is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be filed inside itself.")})
+            ancestor = ancestor.parent
+        path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
+        if self.slug and Category.objects.exclude(pk=self.pk).filter(path=path).exists():
+            raise ValidationError(
+                {"slug": _("Another category with this parent already has this slug.")}
+            )
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+    def descendants_and_self(self):
+        return Category.objects.filter(Q(path=self.path) | Q(path__startswith=f"{self.path}/"))
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts any reader may see: published, or scheduled and their time has come."""
+        return self.filter(
+            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
+            published_at__lte=timezone.now(),
+        )
+
+    def for_lists(self):
+        return self.select_related("author__profile", "featured_media").prefetch_related(
+            "categories", "featured_media__renditions"
+        )
+
+    def in_category(self, category):
+        return self.filter(categories__in=category.descendants_and_self()).distinct()
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        PRIVATE = "private", _("Private")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("The last part of the address; made from the title when left empty."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="posts",
+    )
+    body = models.TextField(_("body"), blank=True)
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("Made from the body when left empty.")
+    )
+    featured_image = models.ImageField(_("featured image"), upload_to="featured/%Y/%m/", blank=True)
+    featured_media = models.ForeignKey(
+        "Image", verbose_name=_("featured image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="featured_in",
+        help_text=_("From the image library: shown on the post, in lists, feeds and mail."),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publish time"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the post."),
+    )
+    sticky = models.BooleanField(_("sticky"), default=False)
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    pings_open = models.BooleanField(_("pings open"), default=True)
+    categories = models.ManyToManyField(
+        Category, verbose_name=_("categories"), blank=True, related_name="posts"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True, through="TaggedPost")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set once, when the post_published signal went out for this post.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    body_text = models.TextField(editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        get_latest_by = "published_at"
+        permissions = [("edit_others_posts", _("Can edit and publish other people’s posts"))]
+        constraints = [models.UniqueConstraint(fields=["slug"], name="post_slug_unique")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="post_search_gin"),
+            models.Index(fields=["status", "-published_at"], name="post_status_published"),
+            models.Index(fields=["-sticky", "-published_at"], name="post_sticky_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Post, self.title, instance_pk=self.pk)
+        self.body = sanitize_html(self.body)
+        text = html.unescape(strip_tags(self.body)).translate(_CONTROL_CHARACTERS)
+        self.body_text = " ".join(text.split())
+        self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
+        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            future = self.published_at > timezone.now()
+            self.status = self.Status.SCHEDULED if future else self.Status.PUBLISHED
+        with transaction.atomic():
+            if self.pk and self.announced_at is None:
+                # Never undo an announcement made since this instance was loaded; the lock
+                # keeps the announcing job off the row until this save commits.
+                locked = Post.objects.select_for_update().filter(pk=self.pk)
+                self.announced_at = locked.values_list("announced_at", flat=True).first()
+            super().save(*args, **kwargs)
+        from blog.services import post_queue_announcement
+
+        post_queue_announcement(post=self)
+        from blog.media import post_images_sync
+
+        post_images_sync(post=self)
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "blog:post",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at <= timezone.now()
+        )
+
+    def editable_by(self, user):
+        """Editors may edit (and preview) every post; authors only their own."""
+        if user.has_perm("blog.edit_others_posts"):
+            return True
+        return user.has_perm("blog.change_post") and self.author_id == user.pk
+
+    def tag_list(self):
+        """The post's tags in alphabetical order (from the prefetch cache when there is one)."""
+        return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
+
+    def summary(self, words=55):
+        return self.excerpt or Truncator(self.body_text).words(words, truncate=" …")
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("post tag")
+        verbose_name_plural = _("post tags")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_post_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.content_object_id}: {self.tag_id}"
+
+
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    bio = models.TextField(_("bio"), blank=True, help_text=_("Shown in the box under each post."))
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    twitter = models.CharField(_("X/Twitter handle"), max_length=100, blank=True)
+    links = models.TextField(
+        _("other profile links"), blank=True, help_text=_("One address per line.")
+    )
+
+    class Meta:
+        verbose_name = _("author profile")
+        verbose_name_plural = _("author profiles")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:author", kwargs={"username": self.user.get_username()})
+
+    @property
+    def name(self):
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
+
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
