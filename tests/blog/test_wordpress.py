@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from PIL import Image as PILImage
 
-from blog import wordpress, wxr
+from blog import wordpress, wordpress_export, wxr
 from blog.models import Category, Follower, Image, LegacyLink, Page, Post
 from tests.blog import wxr_samples as samples
 
@@ -300,7 +300,7 @@ def test_export_then_import_into_an_empty_blog_reproduces_the_counts(tmp_path):
     counts = (Post.objects.count(), Category.objects.count(), comments_of_all())
     pages = pages_as_imported()
     out = io.StringIO()
-    wordpress.wordpress_export(out=out, site_url="http://new.example", title="New")
+    wordpress_export.wordpress_export(out=out, site_url="http://new.example", title="New")
     exported = out.getvalue().encode()
     django_comments.get_model().objects.all().delete()
     Post.objects.all().delete()
@@ -316,7 +316,7 @@ def test_export_then_import_into_an_empty_blog_reproduces_the_counts(tmp_path):
 def test_export_writes_pages_as_wordpress_pages_with_parent_and_order():
     run_import()
     out = io.StringIO()
-    wordpress.wordpress_export(out=out, site_url="http://new.example", title="New")
+    wordpress_export.wordpress_export(out=out, site_url="http://new.example", title="New")
     items = [
         obj for obj in wxr.read(io.BytesIO(out.getvalue().encode())) if isinstance(obj, wxr.Item)
     ]

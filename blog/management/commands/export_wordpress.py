@@ -3,8 +3,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from blog import wordpress
 from blog.models import SiteSettings
+from blog.wordpress_export import wordpress_export
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         title = SiteSettings.load().title
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as out:
-                wordpress.wordpress_export(out=out, site_url=settings.SITE_URL, title=title)
+                wordpress_export(out=out, site_url=settings.SITE_URL, title=title)
             self.stderr.write(self.style.SUCCESS(f"Wrote {options['output']}"))
         else:
-            wordpress.wordpress_export(out=sys.stdout, site_url=settings.SITE_URL, title=title)
+            wordpress_export(out=sys.stdout, site_url=settings.SITE_URL, title=title)
