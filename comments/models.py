@@ -307,7 +307,7 @@ class MentionRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("received mention")
-        verbose_name_plural = _("received pingbacks and webmentions")
+        verbose_name_plural = _("received pingbacks, trackbacks and webmentions")
         indexes = [
             models.Index(fields=["source", "target", "status"], name="webmention_request_pair"),
             models.Index(fields=["created_at"], name="webmention_request_created"),

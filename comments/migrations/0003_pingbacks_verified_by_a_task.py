@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["-created_at"],
                 "verbose_name": "received mention",
-                "verbose_name_plural": "received pingbacks and webmentions",
+                "verbose_name_plural": "received pingbacks, trackbacks and webmentions",
             },
         ),
         migrations.RunPython(rename_permissions, migrations.RunPython.noop),
