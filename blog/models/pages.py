@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from blog.models.posts import unique_slug
+from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html
 
 # The first part of the site's own addresses (config/urls.py, blog/urls.py, comments/urls.py,
@@ -43,7 +44,7 @@ class PageQuerySet(models.QuerySet):
         return top.only("title", "path").order_by("menu_order", "title", "pk")
 
 
-class Page(models.Model):
+class Page(SlugTree, models.Model):
     """A static page outside the stream of posts (About, Contact), nested like WordPress's."""
 
     class Status(models.TextChoices):
@@ -105,12 +106,7 @@ class Page(models.Model):
             self.slug = page_free_slug(self.title, parent=self.parent, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
         self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
-        old_path = self.path
-        self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
         super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            for child in self.children.all():
-                child.save()
         transaction.on_commit(lambda: cache.delete(PAGE_MENU_CACHE_KEY))
 
     def get_absolute_url(self):
@@ -121,24 +117,16 @@ class Page(models.Model):
         return super().delete(*args, **kwargs)
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None and self.pk is not None:
-            if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("A page cannot be filed under itself.")})
-            ancestor = ancestor.parent
+        if self.filed_under_itself():
+            raise ValidationError({"parent": _("A page cannot be filed under itself.")})
         slug = self.slug or slugify(self.title, allow_unicode=True)
         if self.parent is None and page_slug_reserved(slug):
             raise ValidationError({"slug": _(
                 "/%(slug)s/ is one of the blog’s own addresses: choose another slug, or file "
                 "the page under a parent page."
             ) % {"slug": slug}})  # fmt: skip
-        path = f"{self.parent.path}/{slug}" if self.parent else slug
-        if self.slug and Page.objects.exclude(pk=self.pk).filter(path=path).exists():
+        if self.slug and self.path_taken(self.path_for(slug)):
             raise ValidationError({"slug": _("Another page at this level has this slug.")})
-
-    @property
-    def depth(self):
-        return self.path.count("/")
 
     @property
     def is_public(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html
 
 SEARCH_CONFIG = "english"
@@ -34,7 +35,7 @@ def unique_slug(model, value, *, instance_pk=None, max_length=200, **scope):
     return slug
 
 
-class Category(models.Model):
+class Category(SlugTree, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
@@ -65,31 +66,18 @@ class Category(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Category, self.name, instance_pk=self.pk, parent=self.parent)
-        old_path = self.path
-        self.path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
         super().save(*args, **kwargs)
-        if old_path and old_path != self.path:
-            for child in self.children.all():
-                child.save()
 
     def get_absolute_url(self):
         return reverse("blog:category", kwargs={"path": self.path})
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None and self.pk is not None:
-            if ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("A category cannot be filed inside itself.")})
-            ancestor = ancestor.parent
-        path = f"{self.parent.path}/{self.slug}" if self.parent else self.slug
-        if self.slug and Category.objects.exclude(pk=self.pk).filter(path=path).exists():
+        if self.filed_under_itself():
+            raise ValidationError({"parent": _("A category cannot be filed inside itself.")})
+        if self.slug and self.path_taken(self.path_for(self.slug)):
             raise ValidationError(
                 {"slug": _("Another category with this parent already has this slug.")}
             )
-
-    @property
-    def depth(self):
-        return self.path.count("/")
 
     def descendants_and_self(self):
         return Category.objects.filter(Q(path=self.path) | Q(path__startswith=f"{self.path}/"))

@@ -1,6 +1,15 @@
 import pytest
 
 from comments.models import DiscussionSettings
+from tests.httpserver import LocalServer
+
+
+@pytest.fixture
+def server(settings):
+    """A web server on 127.0.0.1 for source pages and endpoints, reachable by the fetcher."""
+    settings.ALLOW_LOOPBACK_FETCH = True
+    with LocalServer() as server:
+        yield server
 
 
 @pytest.fixture

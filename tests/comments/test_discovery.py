@@ -1,14 +1,5 @@
-import pytest
-
 from comments import discovery, fetch
-from tests.httpserver import LocalServer, Route
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
+from tests.httpserver import Route
 
 
 def endpoint_of(server, route):

@@ -1,14 +1,7 @@
 import pytest
 
 from comments import fetch
-from tests.httpserver import LocalServer, Route
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
+from tests.httpserver import Route
 
 
 def test_fetch_reads_a_page_on_an_allowed_address(server):

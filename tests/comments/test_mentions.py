@@ -9,16 +9,9 @@ from comments import fetch, mentions
 from comments.models import Comment, DiscussionSettings
 from tests.comments.pings import mentions_of, target_url
 from tests.factories import make_category, make_page, make_post
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import Route
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
 
 
 def page_at(server, html, path="/source", **route):

@@ -11,18 +11,11 @@ from comments import outgoing
 from comments.models import Comment, DiscussionSettings, MentionRequest, OutgoingPing
 from tests.comments.pings import run_until_idle
 from tests.factories import make_post, make_user
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import Route
 
 pytestmark = pytest.mark.django_db
 # The worker runs tasks in another thread, on another connection: rows must be committed.
 committed = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
 
 
 def accept(status=202, **headers):

@@ -22,7 +22,7 @@ from comments.models import Comment
 from comments.tasks import verify_pingback
 from tests.comments.pings import linking_page, mentions_of, target_url
 from tests.factories import make_category, make_post
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import Route
 from tests.worker import running_worker
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +75,6 @@ def worker_with_two_fetch_slots(task_queue, site):
         PING_FETCH_SLOTS=2,
     ) as process:  # fmt: skip
         yield process
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
 
 
 @pytest.fixture

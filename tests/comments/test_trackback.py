@@ -7,17 +7,10 @@ from defusedxml import ElementTree
 from comments.models import Comment, MentionRequest
 from tests.comments.pings import linking_page, mentions_of, run_until_idle, target_url
 from tests.factories import make_post
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import Route
 
 pytestmark = pytest.mark.django_db
 committed = pytest.mark.django_db(transaction=True)  # the task runs on another connection
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
 
 
 @pytest.fixture

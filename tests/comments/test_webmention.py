@@ -7,18 +7,11 @@ from comments import mentions
 from comments.models import Comment, MentionRequest
 from tests.comments.pings import linking_page, mentions_of, run_until_idle, target_url
 from tests.factories import make_post
-from tests.httpserver import LocalServer, Route
+from tests.httpserver import Route
 
 pytestmark = pytest.mark.django_db
 # The worker runs tasks in another thread, on another connection: rows must be committed.
 committed = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def server(settings):
-    settings.ALLOW_LOOPBACK_FETCH = True
-    with LocalServer() as server:
-        yield server
 
 
 @pytest.fixture
