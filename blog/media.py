@@ -434,17 +434,19 @@ def post_body_images(post: Post) -> dict[int, Image]:
 
 
 def post_featured(post: Post) -> Image | None:
-    """The post's featured library image with its renditions (prefetched once)."""
-    if not post.featured_media_id:
+    """The post's featured library image with its renditions (prefetched once); pages have none."""
+    if not getattr(post, "featured_media_id", None):
         return None
     prefetch_related_objects([post.featured_media], "renditions")
     return post.featured_media
 
 
 def post_og_image(post: Post) -> Rendition | None:
-    """The 1200x630 card for link previews: of the featured image, else the first in the text."""
-    candidates = [post_featured(post), *post_body_images(post).values()]
-    for image in filter(None, candidates):
+    """The 1200x630 card for link previews: of the featured image, else the first in the text.
+
+    A page (no featured image) passes through the same code: its text's images only.
+    """
+    for image in filter(None, [post_featured(post), *post_body_images(post).values()]):
         card = image.rendition_og()
         if card:
             return card

@@ -49,19 +49,9 @@ def page_body(page):
 
 
 @register.simple_tag
-def page_og_image(page):
-    """The link preview card of the first library image in a page's text, or None."""
-    cards = (image.rendition_og() for image in media.post_body_images(page).values())
-    return og_card(next(filter(None, cards), None))
-
-
-@register.simple_tag
 def post_og_image(post):
-    """{"url", "width", "height"} of the post's 1200x630 link preview card, or None."""
-    return og_card(media.post_og_image(post))
-
-
-def og_card(card):
+    """{"url", "width", "height"} of the post's (or page's) 1200x630 link preview card, or None."""
+    card = media.post_og_image(post)
     if card is None:
         return None
     return {"url": media.absolute_url(card.file.url), "width": card.width, "height": card.height}

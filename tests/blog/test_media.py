@@ -373,6 +373,20 @@ def test_post_page_has_a_1200x630_open_graph_image(
 
 
 @committed
+def test_page_with_a_library_image_has_it_as_open_graph_image(
+    client, django_capture_on_commit_callbacks, run_jobs
+):
+    image = add_image(django_capture_on_commit_callbacks)
+    run_jobs()
+    figure = f'<figure><img src="{image.file.url}" alt="" data-file="{image.pk}"></figure>'
+    page = make_page("About us", body="<p>Who we are.</p>" + figure)
+    body = client.get(page.get_absolute_url()).content.decode()
+    card = image.rendition_og()
+    assert f'<meta property="og:image" content="{settings.SITE_URL}{card.file.url}">' in body
+    assert '<meta name="twitter:card" content="summary_large_image">' in body
+
+
+@committed
 def test_featured_image_shows_on_lists_post_page_and_feed(
     client, django_capture_on_commit_callbacks, run_jobs
 ):
