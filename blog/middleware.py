@@ -50,10 +50,9 @@ def legacy_redirect_middleware(get_response):
         if request.path == "/" and request.method == "GET":
             for param, kinds in LEGACY_QUERY_KINDS.items():
                 value = request.GET.get(param, "")
-                for kind in kinds if value.isdigit() else ():
-                    target = selectors.legacy_target(kind=kind, wp_id=int(value))
-                    if target:
-                        return HttpResponsePermanentRedirect(target)
+                target = value.isdigit() and selectors.legacy_target(kinds=kinds, wp_id=int(value))
+                if target:
+                    return HttpResponsePermanentRedirect(target)
         response = get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from blog import followers, stats
-from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post
+from blog.models import SEARCH_CONFIG, Category, Image, LegacyLink, Page, Post
 
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
 _HIT_START, _HIT_STOP = "\x02", "\x03"
@@ -180,25 +180,21 @@ def tag_cloud(public, limit=40):
     return sorted(rows, key=lambda tag: tag.name.lower())
 
 
-def legacy_target(*, kind=None, wp_id=None, old_path=None):
-    """Where an old WordPress address (by ID or by path) leads now, or None."""
+def legacy_target(*, kinds=(), wp_id=None, old_path=None):
+    """Where an old WordPress address (by ID of one of kinds, or by path) leads now, or None."""
     links = LegacyLink.objects.all()
     if old_path is not None:
         variants = {old_path, old_path.rstrip("/"), old_path.rstrip("/") + "/"}
         link = links.filter(old_path__in=variants).exclude(old_path="").first()
-    else:
-        link = links.filter(kind=kind, wp_id=wp_id).first()
-    if link is None:
+    else:  # WordPress numbers posts, pages and attachments from one sequence: one row at most
+        link = links.filter(kind__in=kinds, wp_id=wp_id).first()
+    models = {
+        "post": Post, "page": Page, "attachment": Image, "category": Category,
+        "author": get_user_model(),
+    }  # fmt: skip
+    if link is None or link.kind not in models:
         return None
-    models = {"post": Post, "page": Page, "category": Category, "author": get_user_model()}
-    if link.kind not in models and link.kind != "attachment":
-        return None
-    if link.kind == "attachment":
-        from blog.models import Image
-
-        obj = Image.objects.filter(pk=link.object_id).first()
-    else:
-        obj = models[link.kind]._default_manager.filter(pk=link.object_id).first()
+    obj = models[link.kind]._default_manager.filter(pk=link.object_id).first()
     if obj is None:
         return None
     if link.kind == "author":

@@ -297,9 +297,11 @@ class Importer:
 
     def unlinked_page(self, parent, slug):
         """A page made here before the import at the same address: the import takes it over."""
-        linked = {pk for (kind, _wp_id), pk in self.links.items() if kind == "page"}
         found = Page.objects.filter(parent=parent, slug=slug).first() if slug else None
-        return found if found and found.pk not in linked else None
+        if found is None:
+            return None
+        linked = any(kind == "page" and pk == found.pk for (kind, _), pk in self.links.items())
+        return None if linked else found
 
     def skip_page_comments(self, item):
         """Comments belong to posts here; those on a page are counted and named, not kept."""
