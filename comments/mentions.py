@@ -526,7 +526,8 @@ def _webmention_check(request, post):
         if mention_remove(post=post, source=request.source):
             return MentionRequest.Status.DELETED, FAULTS[17], None
         raise
-    kind = Comment.Kind.TRACKBACK if request.protocol == "trackback" else Comment.Kind.WEBMENTION
+    trackback = request.protocol == MentionRequest.Protocol.TRACKBACK
+    kind = Comment.Kind.TRACKBACK if trackback else Comment.Kind.WEBMENTION
     comment = mention_save(
         post=post, source=request.source, kind=kind, page=page, ip=request.ip_address or ""
     )
