@@ -181,6 +181,16 @@ class PostAdmin(PostFollowersMixin, admin.ModelAdmin):
         self.message_user(request, msg, messages.SUCCESS)
 
 
+def indented(node, label):
+    """A category's or page's name in the list, indented by its depth in the tree."""
+    return format_html(
+        '<span style="padding-left:{}em">{}{}</span>',
+        node.depth * 1.5,
+        "└ " if node.depth else "",
+        label,
+    )
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["indented_name", "slug", "path", "post_count"]
@@ -193,12 +203,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Name"), ordering="path")
     def indented_name(self, category):
-        return format_html(
-            '<span style="padding-left:{}em">{}{}</span>',
-            category.depth * 1.5,
-            "└ " if category.depth else "",
-            category.name,
-        )
+        return indented(category, category.name)
 
     @admin.display(description=_("Posts"), ordering="num_posts")
     def post_count(self, category):
@@ -240,12 +245,7 @@ class PageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Title"), ordering="path")
     def indented_title(self, page):
-        return format_html(
-            '<span style="padding-left:{}em">{}{}</span>',
-            page.depth * 1.5,
-            "└ " if page.depth else "",
-            page.title,
-        )
+        return indented(page, page.title)
 
 
 @admin.register(AuthorProfile)
