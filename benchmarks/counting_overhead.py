@@ -61,7 +61,7 @@ def port_free(port):
 def fold(env):
     """Fold the buffered views as the periodic task does; returns (views folded, seconds)."""
     code = (
-        "import time; from blog.stats import views_fold; started = time.monotonic(); "
+        "import time; from blog.stats.services import views_fold; started = time.monotonic(); "
         "folded = views_fold(); print(folded, time.monotonic() - started)"
     )
     folded, seconds = manage(env, "shell", "--no-imports", "-c", code).split()

@@ -91,7 +91,8 @@ def setup(count):
     from django.db import connection
     from django.utils import timezone
 
-    from blog.models import Delivery, Follower, Post
+    from blog.followers.models import Delivery, Follower
+    from blog.models import Post
     from tests.factories import make_user
 
     Delivery.objects.all().delete()
@@ -124,9 +125,10 @@ def setup(count):
 
 def baseline(post, port, count, counter):
     """Ready-made messages through one smtplib connection: the SMTP path's own limit."""
-    from blog import followers
+    from blog.followers import deliveries
+    from blog.followers import services as followers
 
-    mailing = followers.post_mailing(post)
+    mailing = deliveries.post_mailing(post)
     raw = mailing.message_bytes(
         to="reader000000@example.net",
         unsubscribe_url=followers.unsubscribe_url(1),
@@ -172,7 +174,8 @@ def wait_for_worker(timeout=30):
 
 def fan_out(post, env, count, counter):
     """Publish the post as the admin does; the worker delivers it. Time to the last message."""
-    from blog.models import Delivery, Post
+    from blog.followers.models import Delivery
+    from blog.models import Post
 
     worker = subprocess.Popen([PYTHON, "manage.py", "procrastinate", "worker"], cwd=ROOT, env=env)
     try:

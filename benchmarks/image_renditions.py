@@ -66,8 +66,9 @@ def child(step, path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image as PILImage
 
-    from blog import media
-    from blog.models import Image
+    from blog.media import renditions
+    from blog.media import services as media
+    from blog.media.models import Image
 
     data = Path(path).read_bytes()
     baseline = peak_mb()
@@ -78,14 +79,15 @@ def child(step, path):
     else:
         with PILImage.open(io.BytesIO(data)) as pil:
             image = Image(width=pil.width, height=pil.height, format="JPEG", animated=False)
-            specs = sorted(media.rendition_specs(image, alpha=False), key=lambda spec: spec[2])
+            specs = sorted(renditions.rendition_specs(image, alpha=False), key=lambda spec: spec[2])
             if step == "renditions-no-draft":
                 pil.draft = lambda *args: None  # decode at full size
-            frames, durations = media.source_frames(pil, image, specs)
+            frames, durations = renditions.source_frames(pil, image, specs)
             decoded = frames[0].size
             scaled = {}
+            content = renditions.rendition_content
             sizes = [
-                len(media.rendition_content(image, kind, fmt, width, frames, durations, scaled)[0])
+                len(content(image, kind, fmt, width, frames, durations, scaled)[0])
                 for kind, fmt, width in specs
             ]
         result = {"renditions": len(specs), "decoded_at": decoded, "bytes": sum(sizes)}

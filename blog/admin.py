@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +12,8 @@ from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagWidget
 
-from blog import selectors, services, stats, widgets
-from blog.followers_admin import PostFollowersMixin
-from blog.models import AuthorProfile, Category, Page, Post, SiteSettings, StatsDashboard
+from blog import selectors, services, widgets
+from blog.models import AuthorProfile, Category, Page, Post, SiteSettings
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -33,7 +31,7 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False},
     "Image": True,
-    "Figure": {"pickerUrl": reverse_lazy("admin:blog_image_picker")},  # blog.media_admin
+    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},  # blog.media.admin
     "Caption": True,
     "Table": True,
     "TableRow": True,
@@ -88,7 +86,7 @@ def edits_others(request):
 
 
 @admin.register(Post)
-class PostAdmin(PostFollowersMixin, admin.ModelAdmin):
+class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     action_form = PostActionForm
     list_display = ["title", "status", "author_name", "category_names", "published_at", "sticky"]
@@ -274,34 +272,14 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return field
 
 
-@admin.register(StatsDashboard)
-class StatsDashboardAdmin(admin.ModelAdmin):
-    """Blog › Stats on the admin index: views, top posts, referrers and the reader activity."""
+def post_admin_extend(*, mixin=None, inline=None) -> None:
+    """Let a feature add to the post form without blog importing the feature.
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("blog.view_stats")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        days = request.GET.get("days", "")
-        days = int(days) if days in {str(n) for n in stats.DASHBOARD_PERIODS} else 30
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Stats"),
-            "opts": self.model._meta,
-            **stats.dashboard(days),
-        }
-        return TemplateResponse(request, "admin/blog/stats_dashboard.html", context)
-
-
-from blog import import_admin, media_admin  # noqa: E402,F401
+    mixin: a class placed before the registered PostAdmin (its methods call super());
+    inline: an InlineModelAdmin appended to the form's inlines. Call it from the feature's
+    admin.py; blog's admin is loaded first (INSTALLED_APPS order)."""
+    current = type(admin.site._registry[Post])
+    bases = (mixin, current) if mixin else (current,)
+    extra = {"inlines": [*current.inlines, inline]} if inline else {}
+    admin.site.unregister(Post)
+    admin.site.register(Post, type("PostAdmin", bases, extra))

@@ -12,14 +12,3 @@ class BlogConfig(AppConfig):
 
         post_migrate.connect(signals.sync_site_domain, sender=self)
         post_migrate.connect(signals.sync_roles)  # after every app: its permissions exist then
-
-        from blog import widgets
-
-        widgets.register("visuals", _("Visuals to Share (images)"), "blog/widgets/_visuals.html")
-        widgets.register(
-            "follow-blog", _("Follow by email"), "blog/widgets/_follow_blog.html", cached=False
-        )
-
-        from blog import followers
-
-        signals.post_published.connect(followers.on_post_published, dispatch_uid="followers")

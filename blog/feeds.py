@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from blog import media, selectors
+from blog import selectors, signals
 from blog.models import Category, Post, SiteSettings
 
 FEED_SIZE = 20
@@ -52,7 +52,8 @@ class LatestPostsFeed(Feed):
         return [category.name for category in item.categories.all()]
 
     def item_enclosures(self, item):
-        return media.post_enclosures(item)
+        answers = signals.feed_item_enclosures.send(sender=Post, post=item)
+        return [enclosure for _receiver, enclosures in answers for enclosure in enclosures]
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):

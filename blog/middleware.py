@@ -1,6 +1,5 @@
 import re
 
-from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.utils.functional import SimpleLazyObject
 
@@ -13,19 +12,6 @@ def site_settings_middleware(get_response):
     def middleware(request):
         request.site_settings = SimpleLazyObject(SiteSettings.load)
         return get_response(request)
-
-    return middleware
-
-
-def count_views_middleware(get_response):
-    """Count reader page views (see blog.stats); settings.COUNT_VIEWS = False turns it off."""
-    from blog import stats
-
-    def middleware(request):
-        response = get_response(request)
-        if settings.COUNT_VIEWS and stats.should_count(request, response):
-            stats.view_record(request, post_id=getattr(request, "counted_post_id", None))
-        return response
 
     return middleware
 

@@ -47,3 +47,12 @@ def purge() -> int:
     """Delete the counters whose window has closed; returns how many."""
     deleted, _ = RateCounter.objects.filter(expires__lte=Now()).delete()
     return deleted
+
+
+def client_ip(request) -> str:
+    """The reader's address: REMOTE_ADDR, or X-Forwarded-For as far as TRUSTED_PROXIES allow."""
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if proxies and len(forwarded) >= proxies and forwarded[-proxies]:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

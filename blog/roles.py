@@ -6,7 +6,11 @@ Authors write and publish their own posts only: no page permissions at all.
 
 from django.contrib.auth.management import create_permissions
 
-EDITOR_APPS = ["blog", "taggit", "comments", "django_comments", "django_comments_xtd"]
+# Editors get every permission of these apps: the blog, its features (blog/*/) and the comments.
+EDITOR_APPS = [
+    "blog", "followers", "media", "stats", "wordpress", "taggit",
+    "comments", "mentions", "django_comments", "django_comments_xtd",
+]  # fmt: skip
 AUTHOR_PERMISSIONS = [
     ("blog", "add_post"),
     ("blog", "change_post"),
@@ -15,8 +19,8 @@ AUTHOR_PERMISSIONS = [
     ("blog", "view_category"),
     ("blog", "add_taggedpost"),
     ("blog", "view_taggedpost"),
-    ("blog", "add_image"),
-    ("blog", "view_image"),
+    ("media", "add_image"),
+    ("media", "view_image"),
     ("taggit", "add_tag"),
     ("taggit", "view_tag"),
 ]

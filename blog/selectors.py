@@ -2,6 +2,7 @@
 
 import html
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import Case, Count, F, Func, Q, TextField, Value, When
@@ -11,8 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from blog import followers, stats
-from blog.models import SEARCH_CONFIG, Category, Image, LegacyLink, Page, Post
+from blog import widgets
+from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post
 
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
 _HIT_START, _HIT_STOP = "\x02", "\x03"
@@ -145,10 +146,10 @@ def sidebar(keys=None):
             .annotate(num_posts=Count("pk"))
             .order_by("-month")[:24]
         )),
-        "top-posts": ("top_posts", stats.top_posts),
-        "visitor-count": ("visitor_count", stats.site_views_total),
-        "follow-blog": ("follower_count", followers.active_count),
     }  # fmt: skip
+    readers.update(
+        (widget.key, widget.context) for widget in widgets.WIDGETS.values() if widget.context
+    )
     return {
         name: Once(read) for key, (name, read) in readers.items() if keys is None or key in keys
     }
@@ -189,9 +190,10 @@ def legacy_target(*, kinds=(), wp_id=None, old_path=None):
     else:  # WordPress numbers posts, pages and attachments from one sequence: one row at most
         link = links.filter(kind__in=kinds, wp_id=wp_id).first()
     models = {
-        "post": Post, "page": Page, "attachment": Image, "category": Category,
-        "author": get_user_model(),
+        "post": Post, "page": Page, "category": Category, "author": get_user_model(),
     }  # fmt: skip
+    if apps.is_installed("blog.media"):  # attachments are the image library's (blog.media)
+        models["attachment"] = apps.get_model("media", "Image")
     if link is None or link.kind not in models:
         return None
     obj = models[link.kind]._default_manager.filter(pk=link.object_id).first()

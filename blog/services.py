@@ -7,20 +7,6 @@ from blog.models import Category, Post
 from blog.signals import post_published
 
 
-def post_queue_announcement(*, post: Post) -> None:
-    """Once the save commits, have the worker announce the post at its publish time."""
-    if post.announced_at or post.status not in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
-        return
-    from blog.tasks import announce_post
-
-    when = post.published_at
-
-    def defer():
-        announce_post.configure(schedule_at=when).defer(post_id=post.pk)
-
-    transaction.on_commit(defer)
-
-
 def post_announce(*, post_id: int) -> bool:
     """Send post_published for a post that is live and was never announced; True if sent."""
     with transaction.atomic():

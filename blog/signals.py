@@ -7,6 +7,14 @@ from django.dispatch import Signal
 # Receivers get ``post`` (a blog.models.Post).
 post_published = Signal()
 
+# Sent for each post a feed lists; receivers return a list of
+# django.utils.feedgenerator.Enclosure (the image library adds the featured image).
+feed_item_enclosures = Signal()
+
+# Sent when a mail about a post is written; a receiver returns the picture to show as
+# {"url" (absolute), "width", "height", "alt"}, or None (the image library answers).
+post_email_image = Signal()
+
 # Sent by seed_demo once the blog's own demo content exists, so other apps add theirs.
 demo_seeded = Signal()
 

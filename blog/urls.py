@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from blog import feeds, followers_views, views
+from blog import feeds, views
 
 
 class FourDigitYear:
@@ -41,13 +41,6 @@ urlpatterns = [
     path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("author/<str:username>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
     path("author/<str:username>/", views.AuthorView.as_view(), name="author"),
-    path("likes/<int:post_id>/", views.post_like, name="post-like"),
-    path("followers/", followers_views.follow, name="follow"),
-    path("followers/check-your-inbox/", followers_views.follow_sent, name="follow-sent"),
-    path("followers/confirm/<str:token>/", followers_views.follow_confirm, name="follow-confirm"),
-    path("followers/leave/", followers_views.unfollow, name="unfollow"),
-    path("followers/unsubscribe/<str:token>/", followers_views.unsubscribe, name="unsubscribe"),
-    path("image/<int:pk>/", views.image_detail, name="image"),
     path("<yyyy:year>/", views.YearView.as_view(), name="archive-year"),
     path("<yyyy:year>/<dd:month>/", views.MonthView.as_view(), name="archive-month"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.DayView.as_view(), name="archive-day"),

@@ -1,4 +1,3 @@
-import uuid
 from urllib.parse import unquote
 
 from django.contrib.auth import get_user_model
@@ -6,9 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import generic
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_POST
 
-from blog import likes, selectors
+from blog import selectors
 from blog.models import Category, Page, Post
 
 
@@ -102,7 +100,6 @@ def post_detail(request, year, month, day, slug):
     context = {"post": post, "preview": preview, **selectors.post_neighbours(post)}
     if not preview:
         request.counted_post_id = post.pk  # for the visitor count (blog.stats)
-        context["likes"] = likes.post_likes(post, **likes.reader(request))
     return render(request, "blog/post_detail.html", context)
 
 
@@ -113,29 +110,6 @@ def page_detail(request, path):
         raise Http404("No such page")
     context = {"page": page, "preview": not page.is_public, **selectors.page_family(page)}
     return render(request, "blog/page.html", context)
-
-
-@require_POST
-def post_like(request, post_id):
-    """Like a post or take the like back: a plain form post, or a fetch that wants the line."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
-    who = likes.reader(request)
-    new_browser = "browser" in who and who["browser"] is None
-    if new_browser:
-        who["browser"] = uuid.uuid4()
-    error = likes.rate_limited(request)
-    if not error:
-        likes.like_set(post=post, liked=request.POST.get("like") == "1", **who)
-    fetch = request.headers.get("X-Requested-With") == "fetch"
-    if fetch or error:
-        template = "blog/_likes.html" if fetch else "blog/like_limited.html"
-        context = {"likes": likes.post_likes(post, **who), "error": error, "fragment": fetch}
-        response = render(request, template, context, status=429 if error else 200)
-    else:
-        response = redirect(f"{post.get_absolute_url()}#likes")
-    if new_browser and not error:
-        likes.remember_browser(request, response, who["browser"])
-    return response
 
 
 def healthz(request):
@@ -156,15 +130,3 @@ def render_plain(template_name):
     from django.template import loader
 
     return loader.get_template(template_name).render({})
-
-
-def image_detail(request, pk):
-    """A library image at full size with its caption, credit and the posts that show it."""
-    from blog import media
-    from blog.models import Image
-
-    image = get_object_or_404(media.with_renditions(Image.objects.all()), pk=pk)
-    posts = media.image_posts(image)
-    if not posts and not request.user.has_perm("blog.view_image"):
-        raise Http404("No such image")  # unpublished uploads stay private
-    return render(request, "blog/image_detail.html", {"image": image, "posts": posts})

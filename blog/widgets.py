@@ -6,6 +6,7 @@ sidebar renders, so a removed feature never breaks a page. Another feature adds 
 register() from its AppConfig.ready().
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -22,24 +23,33 @@ class Widget:
     # Shared by every reader, so its HTML may be cached for SIDEBAR_CACHE_SECONDS. A widget
     # with a form (CSRF token) or anything about the reader must say cached=False.
     cached: bool = True
+    # (name in the template's context, function that reads the value): read at most once per
+    # page, and only when the widget is shown and not served from the cache.
+    context: tuple[str, Callable[[], object]] | None = None
 
 
 WIDGETS: dict[str, Widget] = {}
 
 
-def register(key: str, label: str, template: str, *, cached: bool = True) -> None:
-    WIDGETS[key] = Widget(key, label, template, cached)
+def register(
+    key: str,
+    label: str,
+    template: str,
+    *,
+    cached: bool = True,
+    context: tuple[str, Callable[[], object]] | None = None,
+) -> None:
+    """Offer a sidebar widget; a feature calls this from its AppConfig.ready()."""
+    WIDGETS[key] = Widget(key, label, template, cached, context)
 
 
 for _key, _label in [
     ("search", _("Search")),
     ("follow-us", _("Follow us (social profiles)")),
     ("recent", _("Recent posts")),
-    ("top-posts", _("Top posts (most read in 30 days)")),
     ("categories", _("Categories")),
     ("tags", _("Tag cloud")),
     ("archives", _("Archives by month")),
-    ("visitor-count", _("Visitor count")),
 ]:
     register(_key, _label, f"blog/widgets/_{_key.replace('-', '_')}.html")
 

@@ -133,6 +133,3 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-from comments import mentions_admin  # noqa: E402, F401  (outgoing pings, received mentions)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,10 +25,6 @@ class CommentsConfig(AppConfig):
             receivers.on_confirmation_received, dispatch_uid="comments.confirmation"
         )
 
-        # Pingbacks and webmentions sent when a post goes live, and when an edit adds links.
-        from blog.signals import demo_seeded, post_published
-        from comments import outgoing
+        from blog.signals import demo_seeded
 
-        post_published.connect(outgoing.on_post_published, dispatch_uid="comments.pings")
         demo_seeded.connect(receivers.on_demo_seeded, dispatch_uid="comments.demo")
-        post_save.connect(outgoing.on_post_saved, sender="blog.Post", dispatch_uid="comments.pings")

@@ -8,8 +8,8 @@ from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 
-from blog import ratelimit
-from blog.stats import client_ip
+from blog import jobs, ratelimit
+from blog.ratelimit import client_ip
 from comments import moderation
 from comments.models import Comment, DiscussionSettings
 
@@ -111,20 +111,9 @@ def comment_store(tmp_comment) -> Comment:
     return comment
 
 
-def comment_created(*, comment: Comment) -> None:
-    """A new comment is in the database: tell the moderators when it waits for them."""
-    if getattr(comment, "import_quietly", False):
-        return  # history brought in by the WordPress importer: nobody needs telling
-    if comment.status == Comment.Status.PENDING:
-        from comments.tasks import notify_moderators
-
-        transaction.on_commit(lambda: notify_moderators.defer(comment_id=comment.pk))
-
-
 def comments_set_status(*, comments, status: str) -> int:
     """Approve, hold, spam or trash comments in bulk; followers hear of newly approved ones."""
-    from comments.tasks import notify_followers
-
+    notify_followers = jobs.task("comments.tasks.notify_followers")
     pks = list(comments.exclude(status=status).values_list("pk", flat=True))
     removed = status in REMOVED
     if removed:  # remember what a restore goes back to
@@ -190,8 +179,7 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
 
     Same signature as django_comments_xtd.utils.send_mail, which it replaces (CommentsConfig).
     """
-    from comments.tasks import send_mail
-
+    send_mail = jobs.task("comments.tasks.send_mail")
     message = {
         "subject": str(subject),
         "body": str(body),

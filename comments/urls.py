@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django_comments_xtd import views as xtd_views
 
-from comments import feeds, pingback, trackback, views, webmention
+from comments import feeds, views
 
 POST_PATH = r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[^/]+)/"
 
@@ -14,7 +14,6 @@ comments_patterns = [
     path("comments/feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed-atom"),
     re_path(POST_PATH + r"feed/$", feeds.PostCommentsFeed(), name="post-feed"),
     re_path(POST_PATH + r"feed/atom/$", feeds.PostCommentsAtomFeed(), name="post-feed-atom"),
-    re_path(POST_PATH + r"trackback/$", trackback.endpoint, name="trackback"),
     path("accounts/signup/", views.SignupView.as_view(), name="signup"),
     path(
         "accounts/signup/sent/",
@@ -22,10 +21,6 @@ comments_patterns = [
         name="signup-sent",
     ),
     path("accounts/activate/<uidb64>/<token>/", views.signup_activate, name="signup-activate"),
-    path("xmlrpc/", pingback.xmlrpc_endpoint, name="xmlrpc"),
-    path("xmlrpc.php", pingback.xmlrpc_endpoint, name="xmlrpc-php"),
-    path("webmention/", webmention.endpoint, name="webmention"),
-    path("webmention/<uuid:token>/", webmention.status, name="webmention-status"),
 ]
 
 # Names that django-comments, django-comments-xtd and django.contrib.auth reverse themselves.

@@ -73,3 +73,22 @@ MSG
   fi
   python "$ROOT/config/dbcheck.py" create
 }
+
+# apt-get, waiting (with a message) while another process holds apt's or dpkg's lock: an
+# unattended upgrade or another install on the machine. Up to APT_LOCK_WAIT seconds (15 min).
+apt_get() {
+  local sudo="" waited=0 limit="${APT_LOCK_WAIT:-900}" log
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  log="$(mktemp)"
+  while true; do
+    if $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=60 "$@" >"$log" 2>&1; then
+      rm -f "$log"; return 0
+    fi
+    if ! grep -qiE 'could not get lock|unable to lock|is another process using it' "$log" ||
+      [ "$waited" -ge "$limit" ]; then
+      cat "$log" >&2; rm -f "$log"; return 1
+    fi
+    say "Another process holds apt's lock ($(grep -oiE '/var/[a-z/_-]*lock[a-z-]*' "$log" | head -1)); waiting for it (${waited}s of ${limit}s)"
+    sleep 10; waited=$((waited + 10))
+  done
+}

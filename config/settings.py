@@ -100,7 +100,12 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "blog",
+    "blog.followers",
+    "blog.media",
+    "blog.stats",
+    "blog.wordpress",
     "comments",
+    "comments.mentions",
 ]
 
 MIDDLEWARE = [
@@ -114,8 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.middleware.site_settings_middleware",
     "blog.middleware.legacy_redirect_middleware",
-    "blog.middleware.count_views_middleware",
-    "comments.middleware.mention_headers_middleware",
+    "blog.stats.middleware.count_views_middleware",
+    "comments.mentions.middleware.mention_headers_middleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -10,10 +11,30 @@ from django.views.static import serve
 from blog.sitemaps import sitemaps
 from blog.views import healthz
 
+# Admin pages of models that moved into apps of their own (issue 12): old bookmarks still work.
+MOVED_ADMIN = {
+    "blog": {
+        "follower": "followers", "delivery": "followers", "image": "media", "rendition": "media",
+        "imageuse": "media", "statsdashboard": "stats", "like": "stats", "importrun": "wordpress",
+    },
+    "comments": {"outgoingping": "mentions", "mentionrequest": "mentions"},
+}  # fmt: skip
+
+
+def moved_admin(request, app, model, rest):
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/{MOVED_ADMIN[app][model]}/{model}/{rest}" + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)
+
+
 handler404 = "blog.views.page_not_found"
 handler500 = "blog.views.server_error"
 
 urlpatterns = [
+    *(
+        re_path(rf"^admin/(?P<app>{app})/(?P<model>{'|'.join(models)})/(?P<rest>.*)$", moved_admin)
+        for app, models in MOVED_ADMIN.items()
+    ),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(
@@ -22,8 +43,12 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", healthz, name="healthz"),
+    path("", include("comments.mentions.urls")),
     path("", include("comments.urls")),
-    path("", include("blog.urls")),
+    path("", include("blog.followers.urls")),
+    path("", include("blog.media.urls")),
+    path("", include("blog.stats.urls")),
+    path("", include("blog.urls")),  # last: its page addresses take any path
 ]
 
 

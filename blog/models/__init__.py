@@ -1,7 +1,8 @@
-"""The blog's models, one module per feature; import them from here (blog.models)."""
+"""The blog's own models, a module each; import them from here (blog.models).
 
-from blog.models.followers import Delivery, Follower, FollowerQuerySet
-from blog.models.media import Image, ImageUse, Rendition
+The features in blog/*/ (followers, media, stats, wordpress) have models of their own.
+"""
+
 from blog.models.pages import (
     PAGE_MENU_CACHE_KEY,
     RESERVED_PAGE_SLUGS,
@@ -20,17 +21,8 @@ from blog.models.posts import (
     unique_slug,
 )
 from blog.models.ratelimit import RateCounter
+from blog.models.redirects import LegacyLink
 from blog.models.site import SingletonModel, SiteSettings
-from blog.models.stats import (
-    DailyPostViews,
-    DailyReferrer,
-    DailySiteViews,
-    DailyVisitor,
-    Like,
-    StatsDashboard,
-    ViewEvent,
-)
-from blog.models.wordpress import ImportRun, LegacyLink
 
 __all__ = [
     "SEARCH_CONFIG",
@@ -48,20 +40,6 @@ __all__ = [
     "page_free_slug",
     "SingletonModel",
     "SiteSettings",
-    "ViewEvent",
-    "DailySiteViews",
-    "DailyPostViews",
-    "DailyReferrer",
-    "DailyVisitor",
-    "StatsDashboard",
-    "Like",
-    "Image",
-    "Rendition",
-    "ImageUse",
-    "FollowerQuerySet",
-    "Follower",
-    "Delivery",
     "LegacyLink",
-    "ImportRun",
     "RateCounter",
 ]

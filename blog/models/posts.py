@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from blog import jobs
 from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html
 
@@ -128,7 +129,7 @@ class Post(models.Model):
     )
     featured_image = models.ImageField(_("featured image"), upload_to="featured/%Y/%m/", blank=True)
     featured_media = models.ForeignKey(
-        "Image", verbose_name=_("featured image"), null=True, blank=True,
+        "media.Image", verbose_name=_("featured image"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="featured_in",
         help_text=_("From the image library: shown on the post, in lists, feeds and mail."),
     )  # fmt: skip
@@ -194,12 +195,7 @@ class Post(models.Model):
                 locked = Post.objects.select_for_update().filter(pk=self.pk)
                 self.announced_at = locked.values_list("announced_at", flat=True).first()
             super().save(*args, **kwargs)
-        from blog.services import post_queue_announcement
-
-        post_queue_announcement(post=self)
-        from blog.media import post_images_sync
-
-        post_images_sync(post=self)
+        self.queue_announcement()
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -225,6 +221,17 @@ class Post(models.Model):
         if user.has_perm("blog.edit_others_posts"):
             return True
         return user.has_perm("blog.change_post") and self.author_id == user.pk
+
+    def queue_announcement(self):
+        """Once the save commits, have the worker announce the post at its publish time.
+
+        The task is deferred by name: blog.tasks imports the models (blog.jobs).
+        """
+        if self.announced_at or self.status not in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            return
+        task = jobs.task("blog.tasks.announce_post", schedule_at=self.published_at)
+        pk = self.pk
+        transaction.on_commit(lambda: task.defer(post_id=pk))
 
     def tag_list(self):
         """The post's tags in alphabetical order (from the prefetch cache when there is one)."""

@@ -52,8 +52,10 @@ def highlight(raw_headline):
 
 
 @register.simple_tag
-def post_jsonld(post):
-    """JSON-LD BlogPosting for a post, safe inside a <script> element."""
+def post_jsonld(post, image=None):
+    """JSON-LD BlogPosting for a post, safe inside a <script> element.
+
+    image: the absolute URL of its link card (media_tags' post_og_image), if it has one."""
     url = f"{settings.SITE_URL}{post.get_absolute_url()}"
     data = {
         "@context": "https://schema.org",
@@ -68,11 +70,8 @@ def post_jsonld(post):
         "keywords": [tag.name for tag in post.tags.all()],
         "articleSection": [category.name for category in post.categories.all()],
     }
-    from blog.media import absolute_url, post_og_image
-
-    card = post_og_image(post)  # the library image's 1200x630 card, loaded once per page
-    if card:
-        data["image"] = absolute_url(card.file.url)
+    if image:
+        data["image"] = image
     elif post.featured_image:
         data["image"] = f"{settings.SITE_URL}{post.featured_image.url}"
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)

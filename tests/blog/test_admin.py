@@ -393,3 +393,19 @@ def test_tag_suggestions_are_not_for_readers(client):
 def test_tag_suggestions_are_not_for_staff_who_cannot_write_posts(client):
     client.force_login(make_user("intern", is_staff=True))
     assert client.get(SUGGEST_URL, {"q": "ir"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/blog/follower/?q=a", "/admin/followers/follower/?q=a"),
+        ("/admin/blog/image/3/change/", "/admin/media/image/3/change/"),
+        ("/admin/blog/statsdashboard/", "/admin/stats/statsdashboard/"),
+        ("/admin/blog/importrun/add/", "/admin/wordpress/importrun/add/"),
+        ("/admin/comments/outgoingping/", "/admin/mentions/outgoingping/"),
+    ],
+)
+def test_admin_pages_of_moved_models_redirect_from_their_old_address(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new

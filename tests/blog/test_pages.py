@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from blog.models import RESERVED_PAGE_SLUGS, Page, ViewEvent, page_slug_reserved
+from blog.models import RESERVED_PAGE_SLUGS, Page, page_slug_reserved
+from blog.stats.models import ViewEvent
 from tests.factories import make_page, make_post, make_user
 
 pytestmark = pytest.mark.django_db

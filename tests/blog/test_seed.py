@@ -131,3 +131,23 @@ def test_seed_if_empty_fills_an_empty_blog_and_leaves_a_real_one_alone():
     call_command("seed_demo", "--if-empty", stdout=out)
     assert counts() == kept != before
     assert "no demo content added" in out.getvalue()
+
+
+@pytest.mark.parametrize("hour", [0, 4, 8, 9, 23])
+def test_seed_spans_two_years_whatever_the_hour(monkeypatch, hour):
+    """The demo dates hang off 9:00; run at 4:00 they once put the oldest post 4 hours short."""
+    from blog.management.commands import seed_demo
+
+    fake_now = timezone.localtime().replace(hour=hour, minute=30) - timedelta(days=1)
+    real = timezone.localtime
+
+    def localtime(value=None, timezone=None):
+        return fake_now if value is None else real(value, timezone)
+
+    monkeypatch.setattr(seed_demo.timezone, "localtime", localtime)
+    seed()
+    dates = Post.objects.exclude(status=Post.Status.SCHEDULED).values_list(
+        "published_at", flat=True
+    )
+    assert max(dates) <= fake_now
+    assert fake_now - min(dates) > timedelta(days=600)

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from blog.models import DailyPostViews, DailyReferrer, DailySiteViews, Like, Post, SiteSettings
+from blog.models import Post, SiteSettings
+from blog.stats.models import DailyPostViews, DailyReferrer, DailySiteViews, Like
 from tests.browser.conftest import login, screenshot
 from tests.factories import make_user
 

@@ -5,9 +5,10 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 from playwright.sync_api import Error as PlaywrightError
 
-from blog import media
-from blog.management.commands.seed_images import draw_kerry_cairo
-from blog.models import Image, Post
+from blog.media import renditions
+from blog.media.management.commands.seed_images import draw_kerry_cairo
+from blog.media.models import Image
+from blog.models import Post
 from tests.browser.conftest import login, screenshot
 from tests.factories import make_user
 
@@ -63,7 +64,7 @@ def test_editor_uploads_captions_inserts_and_readers_get_the_right_size(
     login(page, "picture-desk")
 
     # Upload to the library, with alt text, caption and credit.
-    page.goto("/admin/blog/image/add/")
+    page.goto("/admin/media/image/add/")
     page.set_input_files("#id_file", str(photo_with_location(tmp_path / "IMG_2041.jpg")))
     page.fill("#id_title", "Kerry in Cairo")
     page.fill("#id_alt_text", "John Kerry at a podium in Cairo")
@@ -74,7 +75,7 @@ def test_editor_uploads_captions_inserts_and_readers_get_the_right_size(
     image = Image.objects.get(title="Kerry in Cairo")
     assert (image.width, image.height) == (2400, 1400)
     # The worker's job, run here: the queue lives in Postgres, outside Playwright's loop.
-    assert media.image_renditions_make(image_id=image.pk) == 11
+    assert renditions.image_renditions_make(image_id=image.pk) == 11
     page.reload()
     screenshot(page, "media-library")
     assert page.locator("#result_list img").first.evaluate("i => i.naturalWidth") == 320

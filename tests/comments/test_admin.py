@@ -1,6 +1,7 @@
 import pytest
 
-from comments.models import Comment, DiscussionSettings, MentionRequest
+from comments.mentions.models import MentionRequest
+from comments.models import Comment, DiscussionSettings
 from tests.comments.factories import make_comment
 from tests.factories import make_post, make_user
 
@@ -108,9 +109,9 @@ def test_editors_see_why_a_received_ping_was_rejected(editor_client):
         protocol="trackback", source="https://other.example/b", target="http://testserver/x/",
         post=post, status=MentionRequest.Status.ACCEPTED,
     )  # fmt: skip
-    pingbacks = editor_client.get("/admin/comments/mentionrequest/?protocol=pingback")
+    pingbacks = editor_client.get("/admin/mentions/mentionrequest/?protocol=pingback")
     body = pingbacks.content.decode()
     assert "https://linker.example/a" in body and "does not contain a link" in body
     assert "https://other.example/b" not in body
-    trackbacks = editor_client.get("/admin/comments/mentionrequest/?protocol=trackback")
+    trackbacks = editor_client.get("/admin/mentions/mentionrequest/?protocol=trackback")
     assert "https://other.example/b" in trackbacks.content.decode()

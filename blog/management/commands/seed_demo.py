@@ -60,7 +60,12 @@ class Command(BaseCommand):
         if options["if_empty"] and Post.objects.exists():
             self.stdout.write("The blog has posts already: no demo content added.")
             return
-        self.today = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        now = timezone.localtime()
+        # The demo's days start at 9:00; before 9:00 that is yesterday's, so that no "past"
+        # post lands in the future and the dates mean the same at any hour of the day.
+        self.today = now.replace(hour=9, minute=0, second=0, microsecond=0)
+        if self.today > now:
+            self.today -= timedelta(days=1)
         self.site_settings()
         categories = self.categories()
         author = self.user(

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowersConfig(AppConfig):
+    """Email followers: double opt-in, every new post by mail, the CSV import and export."""
+
+    name = "blog.followers"
+    label = "followers"
+    verbose_name = _("Followers")
+
+    def ready(self):
+        from blog import widgets
+        from blog.followers import deliveries, services
+        from blog.signals import post_published
+
+        widgets.register(
+            "follow-blog",
+            _("Follow by email"),
+            "followers/_widget.html",
+            cached=False,
+            context=("follower_count", services.active_count),
+        )
+        post_published.connect(deliveries.on_post_published, dispatch_uid="followers")

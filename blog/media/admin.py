@@ -1,0 +1,312 @@
+"""The image library in the admin: upload one or many, caption them, pick them in the editor."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from blog.media import selectors as media_selectors
+from blog.media import services as media
+from blog.media.models import Image
+from blog.models import Post
+
+ACCEPT = ",".join(media.MIME_TYPES[f] for f in media.FORMATS)
+
+
+class ImageAddForm(forms.ModelForm):
+    """One upload, checked by Pillow before anything is stored."""
+
+    class Meta:
+        model = Image
+        fields = ["file", "title", "alt_text", "caption", "credit", "pinned"]
+        widgets = {
+            "file": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+            "caption": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Made from the file name when left empty.")
+        self.clean_image = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.clean_image = media.image_clean(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title") and data.get("file"):
+            data["title"] = media.title_from_filename(data["file"].name)
+        return data
+
+
+class ImageChangeForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["title", "alt_text", "caption", "credit", "pinned"]
+        widgets = {"caption": forms.Textarea(attrs={"rows": 2})}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ImageUploadForm(forms.Form):
+    files = MultipleFileField(label=_("Images"), help_text=_("Choose one or many files."))
+    credit = forms.CharField(label=_("Credit for all"), max_length=200, required=False)
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail", "title", "alt_text", "caption", "credit", "size", "num_uses", "uploaded_at",
+    ]  # fmt: skip
+    list_display_links = ["thumbnail", "title"]
+    list_editable = ["alt_text", "caption", "credit"]
+    list_filter = ["format", "pinned", "uploaded_at"]
+    list_select_related = ["uploaded_by"]
+    list_per_page = 50
+    search_fields = ["title", "alt_text", "caption", "credit"]
+    date_hierarchy = "uploaded_at"
+    actions = ["pin", "unpin"]
+    readonly_fields = [
+        "preview",
+        "size",
+        "renditions_made",
+        "used_in",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ImageChangeForm if obj else ImageAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (None, {"fields": ["file", "title", "alt_text", "caption", "credit", "pinned"]})
+            ]
+        return [
+            (None, {"fields": ["preview", "title", "alt_text", "caption", "credit", "pinned"]}),
+            (_("File"), {"fields": ["size", "renditions_made", "uploaded_by", "uploaded_at"]}),
+            (_("Where it is used"), {"fields": ["used_in"]}),
+        ]
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault(
+            "widgets",
+            {
+                "alt_text": forms.TextInput(attrs={"size": 22}),
+                "caption": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+                "credit": forms.TextInput(attrs={"size": 12}),
+            },
+        )
+        return super().get_changelist_form(request, **kwargs)
+
+    def get_queryset(self, request):
+        queryset = media_selectors.with_renditions(super().get_queryset(request))
+        return queryset.annotate(use_count=Count("uses"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="media_image_upload"),
+            path("picker/", view(self.picker_view), name="media_image_picker"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            media.image_store(image=obj, clean=form.clean_image, uploaded_by=request.user)
+
+    def delete_model(self, request, obj):
+        media.image_delete(image=obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for image in queryset:
+                media.image_delete(image=image)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            for post in media.image_blocking_posts(image):
+                url = reverse("admin:blog_post_change", args=[post.pk])
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a> ({}) shows “{}”; take the image out of it first',
+                        _("Post"),
+                        url,
+                        post.title,
+                        post.get_status_display(),
+                        image.title,
+                    )  # fmt: skip
+                )
+            for page in media.image_blocking_pages(image):
+                url = reverse("admin:blog_page_change", args=[page.pk])
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a> ({}) shows “{}”; take the image out of it first',
+                        _("Page"),
+                        url,
+                        page.title,
+                        page.get_status_display(),
+                        image.title,
+                    )  # fmt: skip
+                )
+        return deleted, counts, perms_needed, protected
+
+    @admin.display(description=_("Image"))
+    def thumbnail(self, image):
+        small = image.rendition_near(160)
+        url = small.file.url if small else image.file.url
+        return format_html(
+            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover" loading="lazy">',
+            url, max(1, round(80 * image.height / image.width)),
+        )  # fmt: skip
+
+    @admin.display(description=_("Size"))
+    def size(self, image):
+        return f"{image.width} × {image.height} {image.get_format_display()}"
+
+    @admin.display(description=_("Posts"), ordering="use_count")
+    def num_uses(self, image):
+        return image.use_count
+
+    @admin.display(description=_("Preview"))
+    def preview(self, image):
+        shown = image.rendition_near(640) or image.rendition_near(640, fallback=True)
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" style="max-width:min(640px,100%);height:auto"></a>',
+            image.get_absolute_url(), shown.file.url if shown else image.file.url,
+        )  # fmt: skip
+
+    @admin.display(description=_("Renditions"))
+    def renditions_made(self, image):
+        made = list(image.renditions.all())
+        if not made:
+            return _("Being made by the task worker… reload in a moment.")
+        widths = {}
+        for rendition in made:
+            if rendition.kind == rendition.Kind.WIDTH:
+                widths.setdefault(rendition.get_format_display(), []).append(rendition.width)
+        listed = [f"{fmt}: {', '.join(map(str, sorted(w)))}" for fmt, w in widths.items()]
+        if image.rendition_og():
+            listed.append(str(_("link preview card 1200×630")))
+        return "; ".join(listed)
+
+    @admin.display(description=_("Used in"))
+    def used_in(self, image):
+        posts = Post.objects.filter(image_uses__image=image).distinct().order_by("-published_at")
+        if not posts:
+            return _("No post shows this image yet.")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:blog_post_change", args=[p.pk]), p.title, p.get_status_display())
+                for p in posts
+            ),
+        )
+
+    @admin.action(description=_("Pin to “Visuals to Share”"))
+    def pin(self, request, queryset):
+        count = queryset.update(pinned=True)
+        self.message_user(request, ngettext("%d image pinned.", "%d images pinned.", count) % count)
+
+    @admin.action(description=_("Unpin from “Visuals to Share”"))
+    def unpin(self, request, queryset):
+        count = queryset.update(pinned=False)
+        msg = ngettext("%d image unpinned.", "%d images unpinned.", count) % count
+        self.message_user(request, msg)
+
+    def upload_view(self, request):
+        """Upload several images at once; each is checked on its own and refused with a reason."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImageUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            stored, refused = self.store_uploads(request, form)
+            if stored:
+                msg = ngettext("%d image uploaded.", "%d images uploaded.", len(stored))
+                self.message_user(request, msg % len(stored), messages.SUCCESS)
+            if not refused:
+                ids = ",".join(str(image.pk) for image in stored)
+                changelist = reverse("admin:media_image_changelist")
+                return redirect(f"{changelist}?id__in={ids}")
+            for name, error in refused:
+                form.add_error("files", f"{name}: {' '.join(error.messages)}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload images"),
+            "opts": self.opts,
+            "form": form,
+            "limit": media.megabytes(media.MAX_UPLOAD_BYTES),
+            "formats": media.format_names(),
+        }
+        return TemplateResponse(request, "admin/media/image/upload.html", context)
+
+    def store_uploads(self, request, form):
+        stored, refused = [], []
+        for upload in form.cleaned_data["files"]:
+            try:
+                image = media.image_create(
+                    upload=upload, uploaded_by=request.user, credit=form.cleaned_data["credit"]
+                )
+            except ValidationError as error:
+                refused.append((upload.name, error))
+            else:
+                stored.append(image)
+        return stored, refused
+
+    def picker_view(self, request):
+        """The image chooser the post editor opens (django-prose-editor's Figure “Browse…”)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()[:100]
+        images = media_selectors.with_renditions(Image.objects.all())
+        if query:
+            images = images.filter(
+                Q(title__icontains=query)
+                | Q(caption__icontains=query)
+                | Q(alt_text__icontains=query)
+            )
+        page = Paginator(images, 24).get_page(request.GET.get("page"))
+        for image in page.object_list:
+            shown, small = image.rendition_near(960, fallback=True), image.rendition_near(320)
+            image.picker_url = shown.file.url if shown else image.file.url
+            image.picker_thumb = (small or shown).file.url if small or shown else image.file.url
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Choose an image"),
+            "opts": self.opts,
+            "page": page,
+            "query": query,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "is_popup": True,
+        }
+        return TemplateResponse(request, "admin/media/image/picker.html", context)

@@ -1,0 +1,164 @@
+"""What pages, feeds and mail need of the image library: pictures, cards, enclosures."""
+
+from html import unescape
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import strip_tags
+
+from blog.media.models import Image, ImageUse, Rendition
+from blog.media.services import _ATTR, _IMG_TAG, ABOVE_THE_FOLD, MIME_TYPES, SIZES, image_ids_in
+from blog.models import Post
+
+# Reading: what pages need
+
+
+def with_renditions(queryset):
+    return queryset.prefetch_related("renditions")
+
+
+def post_body_images(post: Post) -> dict[int, Image]:
+    """The library images in a post's text with their renditions: two queries, once per post."""
+    if not hasattr(post, "_body_images"):
+        ids = image_ids_in(post.body)
+        images = with_renditions(Image.objects.filter(pk__in=ids)) if ids else []
+        post._body_images = {image.pk: image for image in images}
+    return post._body_images
+
+
+def post_featured(post: Post) -> Image | None:
+    """The post's featured library image with its renditions (prefetched once); pages have none."""
+    if not getattr(post, "featured_media_id", None):
+        return None
+    prefetch_related_objects([post.featured_media], "renditions")
+    return post.featured_media
+
+
+def post_og_image(post: Post) -> Rendition | None:
+    """The 1200x630 card for link previews: of the featured image, else the first in the text.
+
+    A page (no featured image) passes through the same code: its text's images only.
+    """
+    for image in filter(None, [post_featured(post), *post_body_images(post).values()]):
+        card = image.rendition_og()
+        if card:
+            return card
+    return None
+
+
+def absolute_url(url) -> str:
+    """A media URL usable anywhere: storages like S3 give absolute ones already."""
+    url = str(url)
+    return url if url.startswith(("http://", "https://")) else f"{settings.SITE_URL}{url}"
+
+
+def post_enclosures(post: Post) -> list[Enclosure]:
+    """The featured image for feeds: one JPEG/PNG/GIF rendition (RSS allows one enclosure)."""
+    image = post_featured(post)
+    rendition = image.rendition_near(1280, fallback=True) if image else None
+    if rendition is None:
+        return []
+    url = absolute_url(rendition.file.url)
+    return [Enclosure(url, str(rendition.size), MIME_TYPES[rendition.format])]
+
+
+def on_feed_item(sender, post, **kwargs) -> list[Enclosure]:
+    """blog.signals.feed_item_enclosures receiver: the post's featured image."""
+    return post_enclosures(post)
+
+
+def post_email_image(post: Post, width: int = 640) -> dict | None:
+    """The featured image for mail: a JPEG/PNG/GIF (mail clients rarely show WebP) near width.
+
+    Returns {"url", "width", "height", "alt"} with an absolute url, or None when the post has
+    no library image.
+    """
+    image = post_featured(post) or next(iter(post_body_images(post).values()), None)
+    if image is None:
+        return None
+    rendition = image.rendition_near(width, fallback=True)
+    if rendition is None:
+        rendition = image  # renditions not made yet: the (metadata-free) original
+    return {
+        "url": absolute_url(rendition.file.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": image.alt_text,
+    }
+
+
+def on_post_email(sender, post, **kwargs) -> dict | None:
+    """blog.signals.post_email_image receiver."""
+    return post_email_image(post)
+
+
+def srcset(renditions) -> str:
+    return ", ".join(f"{r.file.url} {r.width}w" for r in renditions)
+
+
+def picture_context(
+    image, sizes="main", lazy=True, priority=False, css_class="", alt=None, link=False
+) -> dict:
+    """What templates/media/_picture.html needs to show an image responsively."""
+    prefetch_related_objects([image], "renditions")  # a no-op when the page prefetched them
+    middle = image.rendition_near(960, fallback=True)
+    return {
+        "image": image,
+        "webp_srcset": srcset(image.scaled("WEBP")),
+        "srcset": srcset(image.fallback_renditions()),
+        "src": middle.file.url if middle else image.file.url,
+        "sizes": SIZES.get(sizes, sizes),
+        "lazy": lazy,
+        "priority": priority,
+        "css_class": css_class,
+        "alt": image.alt_text if alt is None else alt,
+        "link": link,
+    }
+
+
+def render_body(post: Post, *, eager_first: bool = False) -> str:
+    """The post's text with each library image as a responsive <picture> (sizes, srcset)."""
+    images = post_body_images(post)
+    if not images:
+        return post.body
+
+    def replace(match):
+        attrs = {k.lower(): unescape(v) for k, v in _ATTR.findall(match.group(0))}
+        image = images.get(int(attrs.get("data-file", "0") or 0))
+        if image is None:
+            return match.group(0)
+        # Only an image that opens the text is in the first screen; the rest load lazily.
+        lazy = not (eager_first and len(strip_tags(post.body[: match.start()])) < ABOVE_THE_FOLD)
+        alt = attrs.get("alt") or image.alt_text
+        context = picture_context(image, sizes="content", lazy=lazy, alt=alt, link=True)
+        return render_to_string("media/_picture.html", context).strip()
+
+    return _IMG_TAG.sub(replace, post.body)
+
+
+def image_posts(image: Image):
+    """The published posts that show an image, newest first."""
+    return list(
+        Post.objects.published().filter(image_uses__image=image).distinct()
+        .only("title", "slug", "published_at").order_by("-published_at")
+    )  # fmt: skip
+
+
+def visuals_to_share(limit: int = 9) -> list[dict]:
+    """Images of published posts, pinned ones first, then newest: each with the post it opens."""
+    live = Post.objects.published()
+    uses = (
+        ImageUse.objects.filter(post__in=live)
+        .select_related("image", "post")
+        .order_by("-image__pinned", "-post__published_at", "position")[: limit * 4]
+    )
+    picked = {}
+    for use in uses:
+        picked.setdefault(use.image_id, use)
+        if len(picked) == limit:
+            break
+    images = [use.image for use in picked.values()]
+    prefetch_related_objects(images, "renditions")
+    return [{"image": use.image, "post": use.post} for use in picked.values()]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StatsConfig(AppConfig):
+    """Visitor counts, likes, and the editors' stats dashboard."""
+
+    name = "blog.stats"
+    label = "stats"
+    verbose_name = _("Stats")
+
+    def ready(self):
+        from blog import widgets
+        from blog.stats import selectors
+
+        top = ("top_posts", selectors.top_posts)
+        widgets.register(
+            "top-posts", _("Top posts (most read in 30 days)"), "stats/_widget_top_posts.html",
+            context=top,
+        )  # fmt: skip
+        total = ("visitor_count", selectors.site_views_total)
+        widgets.register(
+            "visitor-count", _("Visitor count"), "stats/_widget_visitor_count.html", context=total
+        )

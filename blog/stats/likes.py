@@ -1,0 +1,79 @@
+"""Likes: a reader likes a post once, signed in (per account) or not (per browser cookie)."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from blog import ratelimit
+from blog.models import Post
+from blog.ratelimit import client_ip
+from blog.stats.models import Like
+
+COOKIE = "liker"
+COOKIE_SALT = "blog.likes"
+COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+RATE_LIMIT = 20  # like or unlike clicks per address ...
+RATE_WINDOW = 10 * 60  # ... in this many seconds
+AVATARS = 14
+
+
+def browser_id(request) -> uuid.UUID | None:
+    """The anonymous reader's id from the signed cookie; None if absent or tampered with."""
+    value = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def remember_browser(request, response, browser: uuid.UUID) -> None:
+    response.set_signed_cookie(
+        COOKIE, str(browser), salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE, httponly=True,
+        samesite="Lax", secure=request.is_secure(),
+    )  # fmt: skip
+
+
+def reader(request) -> dict:
+    """Who is liking: {"user": ...} when signed in, else {"browser": id or None}."""
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    return {"browser": browser_id(request)}
+
+
+def rate_limited(request) -> bool:
+    """True once an address has clicked Like more than RATE_LIMIT times in RATE_WINDOW."""
+    return ratelimit.hit("like", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW)
+
+
+def like_set(*, post: Post, liked: bool, user=None, browser: uuid.UUID | None = None) -> None:
+    """Make the reader like the post or not; doing the same twice changes nothing."""
+    who = {"user": user} if user is not None else {"browser": browser}
+    if liked:
+        Like.objects.bulk_create([Like(post=post, **who)], ignore_conflicts=True)
+    else:
+        Like.objects.filter(post=post, **who).delete()
+
+
+def post_likes(post: Post, *, user=None, browser: uuid.UUID | None = None) -> dict:
+    """What the Like line shows to this reader, in two queries however many likes there are."""
+    if user is not None:
+        mine = Q(user=user)
+    else:  # a browser without an id has liked nothing yet
+        mine = Q(browser=browser) if browser else Q(user__isnull=True, browser__isnull=True)
+    counts = Like.objects.filter(post=post).aggregate(
+        total=Count("pk"), mine=Count("pk", filter=mine)
+    )
+    likers = (
+        get_user_model()
+        .objects.filter(likes__post=post)
+        .select_related("profile")
+        .order_by("-likes__created_at")[:AVATARS]
+    )
+    return {
+        "post": post,
+        "count": counts["total"],
+        "liked": bool(counts["mine"]),
+        "others": counts["total"] - bool(counts["mine"]),
+        "likers": list(likers),
+    }

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WordPressConfig(AppConfig):
+    """Moving in from WordPress: the WXR reader, the importer, the exporter, the admin upload."""
+
+    name = "blog.wordpress"
+    label = "wordpress"
+    verbose_name = _("WordPress")

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class MentionsConfig(AppConfig):
+    """Pingbacks, webmentions and trackbacks: received, verified, shown; and sent on publish."""
+
+    name = "comments.mentions"
+    label = "mentions"
+    verbose_name = _("Pingbacks and webmentions")
+
+    def ready(self):
+        from blog.signals import post_published
+        from comments.mentions import outgoing
+
+        # Pingbacks and webmentions sent when a post goes live, and when an edit adds links.
+        post_published.connect(outgoing.on_post_published, dispatch_uid="comments.pings")
+        post_save.connect(outgoing.on_post_saved, sender="blog.Post", dispatch_uid="comments.pings")

@@ -1,0 +1,259 @@
+"""Source pages of received pings: the checks, the bounded fetch, the text around the link.
+
+Used by the receiving services (comments.mentions.services, which store mentions as comments),
+the endpoints (pingback, webmention, trackback) and the sender (outgoing, which uses
+fetch_limited). Both endpoints only do
+the checks that need no fetch and queue a MentionRequest; a task fetches the source. Every
+fetch of another site goes through fetch_limited: the bounded fetch of comments.fetch, under a
+global cap on fetches at once (Postgres advisory locks, so it holds across every worker
+process). Errors carry a public message from FAULTS and never the fetch's own reason.
+"""
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.urls import Resolver404, resolve
+
+from blog import ratelimit
+from blog.models import Page, Post
+from comments.mentions import discovery, fetch
+from comments.models import Comment
+
+logger = logging.getLogger(__name__)
+
+# The Pingback 1.0 fault codes, with the only text the other side ever sees.
+FAULTS = {
+    0: "The source and the target are the same page.",
+    16: "The source URL does not exist or could not be read.",
+    17: "The source URL does not contain a link to the target URL.",
+    32: "The specified target URL does not exist.",
+    33: "The specified target URL cannot be used as a target.",
+    48: "The pingback has already been registered.",
+    49: "Access denied.",
+    50: "The source could not be fetched right now; please try again later.",
+}
+MENTION_KINDS = [Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK, Comment.Kind.WEBMENTION]
+CONTEXT_CHARS = 100
+CUT = "[…]"
+LOCK_CLASS = 0x70696E67  # "ping": the first key of the fetch slots' advisory locks
+SLOT_WAIT = 2.0  # seconds to wait for a free fetch slot before giving up
+VERDICTS_CHANNEL = "pingback_verdicts"  # NOTIFY channel: a pingback request was decided
+
+
+class MentionError(Exception):
+    """A mention refused; code is the Pingback fault code, str() the public message."""
+
+    def __init__(self, code: int, message: str = ""):
+        super().__init__(message or FAULTS[code])
+        self.code = code
+
+
+class Busy(Exception):
+    """Every fetch slot is taken: try again later."""
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    title: str
+    excerpt: str
+
+
+# Limits
+
+
+def ip_rate_limited(ip: str) -> bool:
+    limit, window = settings.PING_RATE_LIMIT_IP
+    return ratelimit.hit("ping-ip", ip, limit=limit, window=window)
+
+
+def source_rate_limited(source: str) -> bool:
+    limit, window = settings.PING_RATE_LIMIT_SOURCE_HOST
+    host = (urlsplit(source).hostname or "").lower()
+    return ratelimit.hit("ping-source-host", host, limit=limit, window=window)
+
+
+def _take_slot() -> int | None:
+    for slot in range(settings.PING_FETCH_SLOTS):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, slot])
+            if cursor.fetchone()[0]:
+                return slot
+    return None
+
+
+@contextmanager
+def fetch_slot(wait: float | None = None):
+    """Hold one of PING_FETCH_SLOTS session advisory locks, shared by every process."""
+    deadline = time.monotonic() + (SLOT_WAIT if wait is None else wait)
+    while (slot := _take_slot()) is None:
+        if time.monotonic() > deadline:
+            raise Busy
+        time.sleep(0.05)
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, slot])
+
+
+def fetch_limited(url: str, **kwargs) -> fetch.Response:
+    """comments.fetch.fetch within a global fetch slot; Busy when none is free."""
+    with fetch_slot():
+        return fetch.fetch(url, **kwargs)
+
+
+# Checks
+
+
+def is_web_url(url: str) -> bool:
+    parts = urlsplit(url or "")
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 1000
+
+
+def is_ours(url: str) -> bool:
+    return urlsplit(url).netloc.lower() == urlsplit(settings.SITE_URL).netloc.lower()
+
+
+def target_post(target: str) -> Post:
+    """The published post at target, open to pings (faults 32, 33, 49)."""
+    if not is_web_url(target) or not is_ours(target):
+        raise MentionError(33)
+    try:
+        match = resolve(urlsplit(target).path or "/")
+    except Resolver404:
+        raise MentionError(32) from None
+    if match.view_name == "blog:page":  # static pages take no pings; 32 when there is none
+        raise MentionError(33 if Page.objects.filter(path=match.kwargs["path"]).exists() else 32)
+    if match.view_name != "blog:post":
+        raise MentionError(33)
+    post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()
+    if post is None:
+        raise MentionError(32)
+    if not post.pings_open:
+        raise MentionError(49, "Pings are closed on this post.")
+    return post
+
+
+def existing_mentions(post: Post, source: str):
+    return Comment.objects.for_post(post).filter(kind__in=MENTION_KINDS, source_url=source)
+
+
+def source_response(source: str) -> fetch.Response:
+    """The source page (any status); MentionError 16 if it cannot be read, 50 when busy."""
+    try:
+        return fetch_limited(source)
+    except Busy:
+        raise MentionError(50) from None
+    except fetch.FetchError as error:
+        logger.info("Mention source %s not fetched: %s", source, error)
+        raise MentionError(16) from None
+
+
+def source_page(response: fetch.Response, target: str) -> SourcePage:
+    """Title and the text around the link to target, or MentionError 17 when there is none."""
+    content_type = response.headers.get_content_type() or ""
+    host = urlsplit(response.url).hostname or ""
+    if "html" in content_type:
+        scanner = _ContextScanner(response.url, target)
+        scanner.feed(response.text)
+        scanner.close()
+        if scanner.found:
+            title = " ".join(scanner.title.split())[:300] or host
+            return SourcePage(title=title, excerpt=scanner.excerpt())
+    elif content_type.startswith("text/") and target in response.text:
+        before, _target, after = response.text.partition(target)
+        return SourcePage(title=host, excerpt=excerpt(before, target, after))
+    raise MentionError(17)
+
+
+# The text around the link
+
+
+def excerpt(before: str, link_text: str, after: str, chars: int = CONTEXT_CHARS) -> str:
+    """About chars characters each side of the link, whitespace-normalised, "[…]" where cut."""
+    before, link_text, after = (" ".join(part.split()) for part in (before, link_text, after))
+    if len(before) > chars:
+        before = f"{CUT} " + before[-chars:].split(" ", 1)[-1]
+    if len(after) > chars:
+        after = after[:chars].rsplit(" ", 1)[0] + f" {CUT}"
+    if len(link_text) > 2 * chars:
+        link_text = link_text[: 2 * chars].rsplit(" ", 1)[0] + "…"
+    return " ".join(part for part in (before, link_text, after) if part)
+
+
+# Elements that do not break a paragraph; any other element starts a new block of text.
+INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
+    "time", "u", "var", "wbr",
+}  # fmt: skip
+HIDDEN = {"script", "style", "template", "noscript", "svg"}
+
+
+class _ContextScanner(HTMLParser):
+    """Finds the first <a> linking to target and keeps the text of the block it stands in."""
+
+    def __init__(self, page_url: str, target: str):
+        super().__init__(convert_charrefs=True)
+        self.page_url, self.target = page_url, target
+        self.title, self.found = "", False
+        self._block, self._hidden, self._in_title, self._link_depth = [], 0, False, 0
+        self._before = self._link = self._after = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in HIDDEN:
+            self._hidden += 1
+        self._in_title = tag == "title" and not self.title
+        if tag not in INLINE:
+            self._new_block()
+        elif tag == "a" and not self.found and self._links_to_target(dict(attrs).get("href")):
+            self.found, self._link_depth = True, 1
+            self._before, self._block = "".join(self._block), []
+        elif tag == "a" and self._link_depth:
+            self._link_depth += 1
+        elif tag == "br":
+            self._block.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in HIDDEN and self._hidden:
+            self._hidden -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag == "a" and self._link_depth:
+            self._link_depth -= 1
+            if not self._link_depth:
+                self._link, self._block = "".join(self._block), []
+        elif tag not in INLINE:
+            self._new_block()
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        elif not self._hidden:
+            self._block.append(data)
+
+    def _links_to_target(self, href):
+        return bool(href) and discovery.same_url(urljoin(self.page_url, href), self.target)
+
+    def _new_block(self):
+        if self._link_depth:  # a block inside the link: keep it in the link's text
+            self._block.append(" ")
+            return
+        if self._link is not None and self._after is None:
+            self._after = "".join(self._block)
+        self._block = []
+
+    def close(self):
+        super().close()
+        self._new_block()
+        if self.found and self._link is None:  # the link was never closed
+            self._link, self._after = "".join(self._block), ""
+
+    def excerpt(self) -> str:
+        return excerpt(self._before or "", self._link or "", self._after or "")
