@@ -7,7 +7,7 @@ class StatsConfig(AppConfig):
 
     name = "blog.stats"
     label = "stats"
-    verbose_name = _("Stats")
+    verbose_name = _("Visits and likes")
 
     def ready(self):
         from blog import widgets
