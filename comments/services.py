@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 
 from blog import jobs, ratelimit
+from blog.mail import header_text
 from blog.ratelimit import client_ip
 from comments import moderation
 from comments.models import Comment, DiscussionSettings
@@ -181,7 +182,7 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
     """
     send_mail = jobs.task("comments.tasks.send_mail")
     message = {
-        "subject": str(subject),
+        "subject": header_text(subject),
         "body": str(body),
         "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
         "recipient_list": [str(address) for address in recipient_list],
@@ -191,7 +192,13 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
 
 
 def mail_send(*, subject, body, from_email, recipient_list, html=None) -> None:
-    """Hand one message to the mail server now; an error propagates so the task retries."""
+    """Hand one message to the mail server now; an error propagates so the task retries.
+
+    The subject and sender are folded to one line (blog.mail.header_text): they carry post
+    titles and names, and a line break in them would fail the message for good.
+    """
+    subject = header_text(subject)
+    from_email = header_text(from_email) if from_email else settings.DEFAULT_FROM_EMAIL
     message = EmailMultiAlternatives(subject, body, from_email, recipient_list)
     if html:
         message.attach_alternative(html, "text/html")
