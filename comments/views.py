@@ -55,7 +55,7 @@ def comment_post(request):
 
 def comment_permalink(request, pk):
     """/comments/<id>/ leads to the page of the post that shows the comment."""
-    comment = get_object_or_404(Comment.objects.public(), pk=pk)
+    comment = get_object_or_404(Comment.objects.shown(), pk=pk)
     post = comment.content_object
     if post is None or not post.is_public:
         raise Http404("No such comment")
@@ -65,7 +65,7 @@ def comment_permalink(request, pk):
 
 def comment_reply(request, cid):
     """xtd's reply page (the form under one comment, without JavaScript) for shown comments."""
-    comment = get_object_or_404(Comment.objects.public(), pk=cid)
+    comment = get_object_or_404(Comment.objects.shown(), pk=cid)
     post = comment.content_object
     if post is None or not selectors.discussion_open(post, DiscussionSettings.load()):
         raise Http404("Comments are closed")
