@@ -1,11 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import services
+from comments import selectors, services
 from comments.models import Comment, DiscussionSettings
 
 DONE = {
@@ -45,7 +46,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["user_name", "user_email", "user_url", "comment", "ip_address"]
     date_hierarchy = "submit_date"
     ordering = ["-submit_date"]
-    actions = ["approve", "hold", "mark_spam", "trash", "restore"]
+    actions = ["delete_selected", "approve", "hold", "mark_spam", "trash", "restore"]
     readonly_fields = ["post", "user", "submit_date", "ip_address", "moderation_note"]
     fieldsets = [
         (None, {"fields": ["post", "status", "moderation_note", "comment"]}),
@@ -56,6 +57,23 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
+
+    def render_delete_form(self, request, context):
+        """The confirmation page says where the comment's replies go before it is deleted."""
+        context["replies_moving"] = selectors.replies_moving([context["object"].pk])
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        description=admin_actions.delete_selected.short_description, permissions=["delete"]
+    )
+    def delete_selected(self, request, queryset):
+        """Django's "delete selected" action; its confirmation page also lists the replies that
+        stay and move up (Comment.delete keeps them, as WordPress does)."""
+        response = admin_actions.delete_selected(self, request, queryset)
+        if getattr(response, "context_data", None) is not None:
+            ids = list(queryset.values_list("pk", flat=True))
+            response.context_data["replies_moving"] = selectors.replies_moving(ids)
+        return response
 
     def has_add_permission(self, request):
         return False  # comments come from readers and other blogs
@@ -83,9 +101,18 @@ class CommentAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', post.get_absolute_url(), post)
 
     def _set_status(self, request, queryset, status):
+        ids = list(queryset.values_list("pk", flat=True))
+        hidden = [] if status == Comment.Status.APPROVED else selectors.replies_hidden_with(ids)
         count = services.comments_set_status(comments=queryset, status=status)
         singular, plural = DONE[status]
         self.message_user(request, ngettext(singular, plural, count) % {"n": count})
+        if hidden := [reply for reply in hidden if reply.pk not in ids]:
+            msg = ngettext(
+                "%(n)d reply to them is hidden with them until they are approved again.",
+                "%(n)d replies to them are hidden with them until they are approved again.",
+                len(hidden),
+            )
+            self.message_user(request, msg % {"n": len(hidden)}, messages.WARNING)
 
     @admin.action(description=_("Approve selected comments"), permissions=["change"])
     def approve(self, request, queryset):

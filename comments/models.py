@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from django_comments_xtd.models import XtdComment, XtdCommentManager
 
 from blog import jobs
 from blog.models import SingletonModel
+from comments import threads
 
 
 class CommentQuerySet(models.QuerySet):
@@ -18,18 +19,54 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(content_type=ctype, object_pk=str(post.pk), site_id=settings.SITE_ID)
 
     def public(self):
+        """Approved comments, whether or not a reader can reach them (see shown())."""
         return self.filter(status=Comment.Status.APPROVED)
 
+    def shown(self):
+        """What readers see anywhere (post page, feeds, permalinks, replies): approved comments
+        none of whose ancestors is held, spam or trash.
+
+        WordPress leaves a trashed or spammed comment's replies as they are, so that restoring
+        it brings its thread back; until then they are hidden with it, everywhere at once.
+        """
+        return self.public().exclude(Exists(_hidden_ancestors()))
+
     def public_for(self, post):
-        """The comments a reader of the post may see (replies to hidden ones are dropped later)."""
-        return self.for_post(post).public()
+        """The comments a reader of the post may see."""
+        return self.for_post(post).shown()
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def delete(self):
+        """Delete the comments but not their replies: each moves up to the deleted comment's
+        parent, or starts a thread if that was at the top, as WordPress's wp_delete_comment()
+        does (comments.threads.replies_reattach)."""
+        with transaction.atomic(using=self.db):
+            threads.replies_reattach(Comment, self.values_list("pk", flat=True))
+            return super().delete()
+
 
 class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
     pass
+
+
+def _hidden_ancestors():
+    """The comments above OuterRef's comment in its thread that are not approved.
+
+    In xtd's pre-order numbering (comments.threads), a comment's ancestor at level L is the
+    last comment of level L before it: none of level L or less comes between them.
+    """
+    between = Comment.norel_objects.filter(
+        thread_id=OuterRef(OuterRef("thread_id")),
+        level__lte=OuterRef("level"),
+        order__gt=OuterRef("order"),
+        order__lt=OuterRef(OuterRef("order")),
+    )
+    above = Comment.norel_objects.filter(
+        thread_id=OuterRef("thread_id"), level__lt=OuterRef("level"), order__lt=OuterRef("order")
+    )
+    return above.exclude(status=Comment.Status.APPROVED).exclude(Exists(between))
 
 
 class Comment(XtdComment):
@@ -109,6 +146,12 @@ class Comment(XtdComment):
         if self.status == self.Status.PENDING:
             task = jobs.task("comments.tasks.notify_moderators")
             transaction.on_commit(lambda: task.defer(comment_id=self.pk))
+
+    def delete(self, *args, **kwargs):
+        """Delete the comment; its replies move up to its parent (CommentQuerySet.delete)."""
+        with transaction.atomic():
+            threads.replies_reattach(Comment, [self.pk])
+            return super().delete(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from blog.models import Post
+from comments import threads
 from comments.models import Comment, DiscussionSettings
 
 PAGE_PARAM = "cpage"
@@ -144,13 +145,41 @@ def avatar_hue(comment: Comment) -> int:
 
 
 def latest_comments(post: Post | None = None, limit: int = 30):
-    """The newest approved comments, of one post or the whole site, with their posts."""
+    """The newest comments readers see (Comment.objects.shown()), of one post or the whole
+    site, with their posts."""
     if post is not None:
         comments = Comment.objects.public_for(post)
     else:
         public = Post.objects.published().annotate(key=Cast("pk", CharField())).values("key")
-        comments = Comment.objects.public().filter(object_pk__in=public)
+        comments = Comment.objects.shown().filter(object_pk__in=public)
     return list(comments.prefetch_related("content_object").order_by("-submit_date")[:limit])
+
+
+def _threads_of(ids) -> list[Comment]:
+    """Every comment of the threads the comments ids are in, in thread order."""
+    thread_ids = Comment.norel_objects.filter(pk__in=ids).values("thread_id")
+    comments = Comment.objects.select_related(None).filter(thread_id__in=thread_ids)
+    return list(comments.order_by("thread_id", "order"))
+
+
+def replies_moving(ids) -> list[tuple[Comment, Comment | None]]:
+    """What deleting the comments ids does to their replies, for the admin to say first:
+    [(reply, the comment it will answer, or None when it will start a thread)], the replies
+    in thread order (comments.threads.new_parents)."""
+    removed = set(ids)
+    rows = _threads_of(removed)
+    by_pk = {row.pk: row for row in rows}
+    moved = threads.new_parents(rows, removed)
+    return [(row, by_pk.get(moved[row.pk]) if moved[row.pk] != row.pk else None)
+            for row in rows if row.pk in moved]  # fmt: skip
+
+
+def replies_hidden_with(ids) -> list[Comment]:
+    """The approved replies, however deep, that readers stop seeing when the comments ids are
+    held, spammed or trashed (Comment.objects.shown())."""
+    rows = _threads_of(set(ids))
+    hidden = threads.below(rows, set(ids))
+    return [row for row in rows if row.pk in hidden and row.status == Comment.Status.APPROVED]
 
 
 def pending_count() -> int:

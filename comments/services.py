@@ -1,20 +1,30 @@
 """Writes with side effects: posting and moderating comments, and every mail the app sends."""
 
+import zlib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_comments.signals import comment_was_posted, comment_will_be_posted
+from django_comments_xtd import signals as xtd_signals
+from django_comments_xtd import signed
+from django_comments_xtd.models import TmpXtdComment
 
 from blog import jobs, ratelimit
+from blog.mail import header_text
 from blog.ratelimit import client_ip
 from comments import moderation
 from comments.models import Comment, DiscussionSettings
 
 EDITOR_GROUP = "Editor"
 REMOVED = [Comment.Status.SPAM, Comment.Status.TRASH]
+CONFIRM_MAX_AGE = timedelta(days=7)  # how long a guest's confirmation link works
 
 
 def rate_limit_hit(request, *, scope: str, limit: int, window: int) -> bool:
@@ -111,6 +121,63 @@ def comment_store(tmp_comment) -> Comment:
     return comment
 
 
+def signed_comment(key: str):
+    """What a link from xtd's mails carries (signed by django_comments_xtd.signed): an unsaved
+    TmpXtdComment for confirmation links, a saved comment for "mute" links. None when the key
+    is forged or cut short, or the post it belongs to is gone."""
+    try:
+        return signed.loads(str(key), extra_key=settings.COMMENTS_XTD_SALT)
+    except (ValueError, TypeError, zlib.error, ObjectDoesNotExist):
+        return None  # base64 and signature errors are ValueErrors
+
+
+def comment_from_confirmation(key: str) -> TmpXtdComment | None:
+    """The guest's unsaved comment a confirmation link carries; None when the link is bad
+    (signed_comment) or older than CONFIRM_MAX_AGE."""
+    comment = signed_comment(key)
+    if not isinstance(comment, TmpXtdComment) or comment.content_object is None:
+        return None
+    if comment.submit_date < timezone.now() - CONFIRM_MAX_AGE:
+        return None
+    return comment
+
+
+def comment_confirmed_already(tmp_comment) -> Comment | None:
+    """The comment a confirmation link made before (xtd knows it by name, address, time)."""
+    return Comment.objects.filter(
+        user_name=tmp_comment.user_name,
+        user_email=tmp_comment.user_email,
+        submit_date=tmp_comment.submit_date,
+    ).first()
+
+
+def comment_confirm(*, tmp_comment, request) -> Comment | None:
+    """Store a guest's comment whose link was confirmed (by POST: scanners only open links),
+    published or held as moderation decided when it was sent; followers hear of a published
+    one. None when xtd's confirmation_received receivers refuse it (comments.receivers)."""
+    responses = xtd_signals.confirmation_received.send(
+        sender=TmpXtdComment, comment=tmp_comment, request=request
+    )
+    if any(response is False for _receiver, response in responses):
+        return None
+    comment = comment_store(tmp_comment)
+    if comment.status == Comment.Status.APPROVED:
+        task = jobs.task("comments.tasks.notify_followers")
+        transaction.on_commit(lambda: task.defer(comment_id=comment.pk))
+    return comment
+
+
+def comment_mute(*, muted) -> None:
+    """Stop follow-up mails about the post to the address of muted (a signed_comment)."""
+    xtd_signals.comment_thread_muted.send(sender=Comment, comment=muted, request=None)
+    Comment.objects.filter(
+        content_type_id=muted.content_type_id,
+        object_pk=muted.object_pk,
+        user_email=muted.user_email,
+        followup=True,
+    ).update(followup=False)
+
+
 def comments_set_status(*, comments, status: str) -> int:
     """Approve, hold, spam or trash comments in bulk; followers hear of newly approved ones."""
     notify_followers = jobs.task("comments.tasks.notify_followers")
@@ -181,7 +248,7 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
     """
     send_mail = jobs.task("comments.tasks.send_mail")
     message = {
-        "subject": str(subject),
+        "subject": header_text(subject),
         "body": str(body),
         "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
         "recipient_list": [str(address) for address in recipient_list],
@@ -191,7 +258,13 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
 
 
 def mail_send(*, subject, body, from_email, recipient_list, html=None) -> None:
-    """Hand one message to the mail server now; an error propagates so the task retries."""
+    """Hand one message to the mail server now; an error propagates so the task retries.
+
+    The subject and sender are folded to one line (blog.mail.header_text): they carry post
+    titles and names, and a line break in them would fail the message for good.
+    """
+    subject = header_text(subject)
+    from_email = header_text(from_email) if from_email else settings.DEFAULT_FROM_EMAIL
     message = EmailMultiAlternatives(subject, body, from_email, recipient_list)
     if html:
         message.attach_alternative(html, "text/html")

@@ -7,6 +7,7 @@ from django.urls import reverse, reverse_lazy
 from django.views import generic
 from django.views.decorators.http import require_POST
 from django_comments_xtd import views as xtd_views
+from django_comments_xtd.models import XtdComment
 
 from comments import accounts, selectors, services
 from comments.forms import CommentForm
@@ -53,9 +54,46 @@ def comment_post(request):
     return redirect(f"{reverse('comments-xtd-sent')}?c={comment._get_pk_val()}")
 
 
+def _link_page(request, state, status=200, **context):
+    return render(request, "comments/link.html", {"state": state, **context}, status=status)
+
+
+def comment_confirm(request, key):
+    """The link in a guest's confirmation mail. GET shows the comment and a button: mail
+    scanners open every link, and the address may not be the writer's. POST publishes it."""
+    tmp_comment = services.comment_from_confirmation(key)
+    if tmp_comment is None:
+        return _link_page(request, "bad-confirm", status=400)
+    done = services.comment_confirmed_already(tmp_comment)
+    if done is not None and Comment.objects.shown().filter(pk=done.pk).exists():
+        return redirect(done)
+    if done is not None:
+        return render(request, "django_comments_xtd/moderated.html", {"comment": done})
+    if request.method != "POST":
+        return _link_page(request, "confirm", comment=tmp_comment, post=tmp_comment.content_object)
+    comment = services.comment_confirm(tmp_comment=tmp_comment, request=request)
+    if comment is None:
+        return render(request, "django_comments_xtd/discarded.html", {"comment": tmp_comment})
+    if comment.status != Comment.Status.APPROVED:
+        return render(request, "django_comments_xtd/moderated.html", {"comment": comment})
+    return redirect(comment)
+
+
+def comment_mute(request, key):
+    """The "stop these emails" link of a follow-up mail: GET asks, POST stops them."""
+    muted = services.signed_comment(key)
+    if not isinstance(muted, XtdComment) or not muted.followup:
+        return _link_page(request, "bad-mute", status=400)
+    post = muted.content_object
+    if request.method == "POST":
+        services.comment_mute(muted=muted)
+        return render(request, "django_comments_xtd/muted.html", {"content_object": post})
+    return _link_page(request, "mute", post=post, email=muted.user_email)
+
+
 def comment_permalink(request, pk):
     """/comments/<id>/ leads to the page of the post that shows the comment."""
-    comment = get_object_or_404(Comment.objects.public(), pk=pk)
+    comment = get_object_or_404(Comment.objects.shown(), pk=pk)
     post = comment.content_object
     if post is None or not post.is_public:
         raise Http404("No such comment")
@@ -65,7 +103,7 @@ def comment_permalink(request, pk):
 
 def comment_reply(request, cid):
     """xtd's reply page (the form under one comment, without JavaScript) for shown comments."""
-    comment = get_object_or_404(Comment.objects.public(), pk=cid)
+    comment = get_object_or_404(Comment.objects.shown(), pk=cid)
     post = comment.content_object
     if post is None or not selectors.discussion_open(post, DiscussionSettings.load()):
         raise Http404("Comments are closed")

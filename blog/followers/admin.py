@@ -1,5 +1,5 @@
 """Followers in the admin: the list with counts, CSV import and export, and on each post's page
-a test email and the progress of its emails to followers."""
+a test email, the progress of its emails to followers, why some failed, and sending again."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -171,6 +171,8 @@ class PostFollowersMixin:
                  name="blog_post_follower_progress"),
             path("<int:post_id>/followers/send-test/", view(self.follower_test_view),
                  name="blog_post_follower_test"),
+            path("<int:post_id>/followers/resend/", view(self.follower_resend_view),
+                 name="blog_post_follower_resend"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -179,8 +181,10 @@ class PostFollowersMixin:
         context = {
             "post": post,
             "progress": deliveries.delivery_progress(post),
+            "errors": deliveries.delivery_errors(post),
             "progress_url": reverse("admin:blog_post_follower_progress", args=[post.pk]),
             "test_url": reverse("admin:blog_post_follower_test", args=[post.pk]),
+            "resend_url": reverse("admin:blog_post_follower_resend", args=[post.pk]),
         }
         return render_to_string("admin/followers/_follower_emails.html", context)
 
@@ -208,6 +212,22 @@ class PostFollowersMixin:
         msg = _("A test email of the saved post is on its way to %(email)s.") % {"email": address}
         self.message_user(request, msg, messages.SUCCESS)
         return redirect(back)
+
+    def follower_resend_view(self, request, post_id):
+        """The panel's "send again" button: the post goes to the followers it has not reached."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post(request, post_id)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        count = deliveries.deliveries_resend(post_id=post.pk)
+        msg = ngettext(
+            "The saved post is on its way again to %(n)d follower it had not reached.",
+            "The saved post is on its way again to %(n)d followers it had not reached.",
+            count,
+        )
+        self.message_user(request, msg % {"n": count}, messages.SUCCESS)
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
 
 
 post_admin_extend(mixin=PostFollowersMixin)

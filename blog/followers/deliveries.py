@@ -139,8 +139,6 @@ def deliveries_plan(*, post_id: int) -> int:
     Safe to run again: existing rows stay as they are, and a batch gets a task only while it
     has rows waiting (the queueing lock keeps a second one out while the first waits).
     """
-    from procrastinate.exceptions import AlreadyEnqueued
-
     if not Post.objects.filter(pk=post_id).exists():
         return 0
     active = Follower.objects.filter(status=Follower.Status.ACTIVE).order_by("pk")
@@ -149,16 +147,35 @@ def deliveries_plan(*, post_id: int) -> int:
         rows = [Delivery(post_id=post_id, follower_id=pk) for pk in ids]
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         first, last = ids[0], ids[-1]
-        waiting = waiting_in_batch(post_id, first, last)
-        if waiting.exists():
-            lock = f"followers:{post_id}:{first}"
-            try:
-                send = jobs.task("blog.followers.tasks.send_post_batch", queueing_lock=lock)
-                send.defer(post_id=post_id, first_id=first, last_id=last)
-            except AlreadyEnqueued:
-                continue
-            batches += 1
+        batches += _queue_batch(post_id, first, last)
     return batches
+
+
+def deliveries_queue_waiting(*, post_id: int) -> int:
+    """Queue a send task per batch of the post's rows still waiting, adding no row: those
+    who followed after the post went live do not get it. The number of tasks queued."""
+    waiting = Delivery.objects.filter(post_id=post_id, status=Delivery.Status.QUEUED)
+    ids = waiting.order_by("follower_id").values_list("follower_id", flat=True)
+    last, batches = 0, 0
+    while chunk := list(ids.filter(follower_id__gt=last)[:BATCH_SIZE]):
+        last = chunk[-1]
+        batches += _queue_batch(post_id, chunk[0], last)
+    return batches
+
+
+def _queue_batch(post_id, first, last) -> bool:
+    """Queue the send task of followers first..last if rows wait and no task for them does."""
+    from procrastinate.exceptions import AlreadyEnqueued
+
+    if not waiting_in_batch(post_id, first, last).exists():
+        return False
+    lock = f"followers:{post_id}:{first}"
+    try:
+        send = jobs.task("blog.followers.tasks.send_post_batch", queueing_lock=lock)
+        send.defer(post_id=post_id, first_id=first, last_id=last)
+    except AlreadyEnqueued:
+        return False
+    return True
 
 
 def waiting_in_batch(post_id, first_id, last_id):
@@ -224,10 +241,12 @@ def _claim_and_send(sender, pk, **message) -> bool:
     return True
 
 
-def _record_permanent(pk, follower_id, error) -> None:
+def _record_permanent(pk, follower_id, error, *, bounce=True) -> None:
     Delivery.objects.filter(pk=pk, status=Delivery.Status.QUEUED).update(
         status=Delivery.Status.FAILED, attempts=F("attempts") + 1, last_error=str(error)[:500]
     )
+    if not bounce:
+        return
     Follower.objects.filter(pk=follower_id).update(bounces=F("bounces") + 1)
     Follower.objects.filter(
         pk=follower_id, status=Follower.Status.ACTIVE, bounces__gte=BOUNCE_LIMIT
@@ -245,34 +264,20 @@ def deliveries_send_batch(
 ) -> BatchResult:
     """Send the post to the batch's followers still waiting, over one SMTP connection.
 
-    A 5xx reply fails that follower's row (and counts toward bouncing the address); anything
-    else (4xx, lost connection) raises TransientSendError so the task is retried later, or, on
-    its last attempt, fails the rows still waiting.
+    A 5xx reply fails that follower's row (and counts toward bouncing the address), as does an
+    address no mail can carry (an IDNA-invalid domain; not counted as a bounce). A 4xx reply or
+    a lost connection raises TransientSendError so the task is retried later, or, on its last
+    attempt, fails the rows still waiting. Any other error is a fault of the mailing itself
+    (a template, a header) that no retry mends: the waiting rows fail at once with it, so the
+    post's admin page shows it and can send again after a fix (deliveries_resend), and the
+    error is raised again for the worker's log.
     """
     result = BatchResult()
     rows = _waiting_rows(post_id, first_id, last_id)
     if not rows:
         return result
-    mailing = post_mailing(Post.objects.get(pk=post_id))
-    link = unsubscribe_url_maker()
     try:
-        with _commits_without_waiting_for_disk(), Sender(mailers.default, mailing) as sender:
-            for pk, follower_id, address, _status, bounces in rows:
-                try:
-                    sent = _claim_and_send(
-                        sender, pk, to=address, unsubscribe_url=link(follower_id),
-                        message_key=f"post{post_id}.follower{follower_id}",
-                    )  # fmt: skip
-                except smtplib.SMTPException as error:
-                    if not is_permanent(error):
-                        raise
-                    _record_permanent(pk, follower_id, error)
-                    result.failed += 1
-                    continue
-                result.sent += sent
-                result.skipped += not sent
-                if sent and bounces:
-                    Follower.objects.filter(pk=follower_id).update(bounces=0)
+        _send_rows(post_id, rows, result)
     except (smtplib.SMTPException, OSError) as error:
         logger.warning("Post %s, followers %s-%s: %s", post_id, first_id, last_id, error)
         if last_attempt:
@@ -282,7 +287,56 @@ def deliveries_send_batch(
             attempts=F("attempts") + 1, last_error=str(error)[:500]
         )
         raise TransientSendError(str(error)) from error
+    except DatabaseError:
+        raise  # the task retries these
+    except Exception as error:
+        logger.exception("Post %s, followers %s-%s: mailing failed", post_id, first_id, last_id)
+        _give_up(post_id, first_id, last_id, f"{type(error).__name__}: {error}")
+        raise
     return result
+
+
+def _send_rows(post_id, rows, result: BatchResult) -> None:
+    mailing = post_mailing(Post.objects.get(pk=post_id))
+    link = unsubscribe_url_maker()
+    with _commits_without_waiting_for_disk(), Sender(mailers.default, mailing) as sender:
+        for pk, follower_id, address, _status, bounces in rows:
+            try:
+                sent = _claim_and_send(
+                    sender, pk, to=address, unsubscribe_url=link(follower_id),
+                    message_key=f"post{post_id}.follower{follower_id}",
+                )  # fmt: skip
+            except smtplib.SMTPException as error:
+                if not is_permanent(error):
+                    raise
+                _record_permanent(pk, follower_id, error)
+                result.failed += 1
+                continue
+            except UnicodeError as error:  # the address's domain has no IDNA form
+                _record_permanent(pk, follower_id, f"Address cannot be sent to: {error}",
+                                  bounce=False)  # fmt: skip
+                result.failed += 1
+                continue
+            result.sent += sent
+            result.skipped += not sent
+            if sent and bounces:
+                Follower.objects.filter(pk=follower_id).update(bounces=0)
+
+
+def deliveries_resend(*, post_id: int) -> int:
+    """Send the post again to its followers it has not reached (failed rows go back to the
+    queue), after an editor fixed what failed; the number of followers it will go to.
+
+    Safe to press twice: one task per batch is queued, and a row is sent only once.
+    """
+    failed = Delivery.objects.filter(post_id=post_id, status=Delivery.Status.FAILED)
+    failed.update(status=Delivery.Status.QUEUED, last_error="")
+    waiting = Delivery.objects.filter(
+        post_id=post_id, status=Delivery.Status.QUEUED, follower__status=Follower.Status.ACTIVE
+    ).count()
+    task = jobs.task("blog.followers.tasks.queue_waiting_deliveries")
+    transaction.on_commit(lambda: task.defer(post_id=post_id))
+    return waiting
 
 
 def delivery_progress(post: Post) -> dict:
@@ -295,3 +349,11 @@ def delivery_progress(post: Post) -> dict:
     total = sum(counts.values())
     done = counts["sent"] + counts["failed"]
     return {**counts, "total": total, "percent": round(100 * done / total) if total else 0}
+
+
+def delivery_errors(post: Post, limit: int = 5) -> list[dict]:
+    """The commonest reasons the post's failed emails failed: [{"error", "count"}], most
+    frequent first, at most limit of them, in one query."""
+    failed = Delivery.objects.filter(post=post, status=Delivery.Status.FAILED)
+    rows = failed.values("last_error").annotate(count=Count("pk")).order_by("-count", "last_error")
+    return [{"error": row["last_error"], "count": row["count"]} for row in rows[:limit]]

@@ -18,6 +18,8 @@ from email.message import EmailMessage as MIMEMessage
 
 from django.core.mail import EmailMultiAlternatives
 
+from blog.mail import header_text
+
 # Stands for the follower's unsubscribe address in the rendered bodies.
 UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/mark"
 CRLF = b"\r\n"
@@ -35,11 +37,16 @@ def qp_body(text: str) -> bytes:
 
 
 class PostMailing:
-    """One post's email to followers; message_bytes() gives a follower's copy, ready for SMTP."""
+    """One post's email to followers; message_bytes() gives a follower's copy, ready for SMTP.
+
+    subject, from_email and list_id may come from editors' text (a title pasted with a U+2028
+    line separator): they are folded to one line (blog.mail.header_text), never refused.
+    """
 
     def __init__(self, *, subject, text, html, from_email, list_id, domain):
-        self.subject, self.text, self.html = subject, text, html
-        self.from_email, self.list_id, self.domain = from_email, list_id, domain
+        self.subject, self.text, self.html = header_text(subject), text, html
+        self.from_email, self.list_id = header_text(from_email), header_text(list_id)
+        self.domain = domain
         self.envelope_from = envelope_address(email.utils.parseaddr(from_email)[1])
         self.boundary = f"==={secrets.token_hex(16)}=="
         self.head = self._shared_headers()

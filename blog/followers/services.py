@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from blog import jobs, ratelimit
 from blog.followers.models import Follower
+from blog.mail import header_text
 from blog.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ def confirmation_send(*, follower_id: int) -> bool:
         "days": CONFIRM_MAX_AGE // (24 * 3600),
     }
     message = EmailMultiAlternatives(
-        f"Confirm that you want to follow {site.title}",
+        header_text(f"Confirm that you want to follow {site.title}"),
         render_to_string("followers/email/follow_confirm.txt", context),
         settings.DEFAULT_FROM_EMAIL,
         [follower.email],

@@ -37,6 +37,12 @@ def plan_post_deliveries(post_id: int) -> None:
     deliveries.deliveries_plan(post_id=post_id)
 
 
+@app.task(queue="followers", retry=RetryStrategy(max_attempts=10, exponential_wait=2))
+def queue_waiting_deliveries(post_id: int) -> None:
+    """Queue send batches for the post's emails still waiting (an editor's "send again")."""
+    deliveries.deliveries_queue_waiting(post_id=post_id)
+
+
 @app.task(queue="followers", retry=BATCH_RETRY, pass_context=True)
 def send_post_batch(context, post_id: int, first_id: int, last_id: int) -> None:
     """Send a post to the followers with ids first_id..last_id still waiting for it."""

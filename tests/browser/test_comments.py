@@ -70,6 +70,13 @@ def test_guest_comments_confirms_by_email_and_gets_a_nested_reply(page, post, ma
     screenshot(page, "comment-check-email")
 
     page.goto(confirmation_for(mailbox, "farid@example.com", 1))
+    assert "Excluding Tehran makes sense on paper." in page.locator("main").inner_text()
+    screenshot(page, "comment-confirm")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "comment-confirm-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Publish my comment").click()
     first = Comment.objects.get(user_email="farid@example.com")
     assert page.url.endswith(f"#comment-{first.pk}")
     shown = page.locator(f"#comment-{first.pk}")
@@ -84,6 +91,7 @@ def test_guest_comments_confirms_by_email_and_gets_a_nested_reply(page, post, ma
                   text="On the ground, yes – but openly? The Gulf partners would walk.")  # fmt: skip
 
     page.goto(confirmation_for(mailbox, "sarah@example.com", 2))
+    page.get_by_role("button", name="Publish my comment").click()
     reply = Comment.objects.get(user_email="sarah@example.com")
     assert reply.parent_id == first.pk
     nested = page.locator(f"#comment-{first.pk} > ol.children > #comment-{reply.pk}")

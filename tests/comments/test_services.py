@@ -6,6 +6,7 @@ from comments import services
 from comments.models import Comment, DiscussionSettings
 from tests.comments.factories import make_comment
 from tests.factories import make_post, make_user
+from tests.smtpserver import SMTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,34 @@ def test_followers_notice_skips_a_comment_that_is_no_longer_approved(run_jobs):
     services.comment_notify_followers(comment_id=spam.pk)
     run_jobs()
     assert mail.outbox == []
+
+
+# Mail headers made from people's text
+
+
+@pytest.fixture
+def smtp(settings):
+    with SMTPServer() as server:
+        settings.MAILERS = {"default": server.mailer()}
+        yield server.recorder
+
+
+def test_moderator_notice_of_a_post_titled_with_a_line_separator_arrives(
+    smtp, django_capture_on_commit_callbacks, run_jobs
+):
+    post = make_post("Fuel prices rise\u2028again", author=make_user("writer"))
+    comment = make_comment(post, status=Comment.Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_notify_moderators(comment_id=comment.pk)
+    run_jobs()
+    [message] = smtp.parsed()
+    assert message["Subject"] == "Please moderate: “Fuel prices rise again”"
+
+
+@pytest.mark.parametrize("brk", ["\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"])
+def test_queued_mail_with_a_line_break_in_its_subject_is_sent_on_one_line(smtp, brk):
+    services.mail_send(
+        subject=f"Re: {brk}Ada{brk}", body="Body", from_email=None, recipient_list=["a@example.com"]
+    )
+    [message] = smtp.parsed()
+    assert (message["Subject"], message["From"]) == ("Re: Ada", "Newsroom <blog@localhost>")

@@ -63,5 +63,5 @@ def test_guest_comment_mail_survives_a_refusing_smtp_server(client, task_queue, 
     assert message["To"] == "ada@example.com"
     assert mail_jobs() == [("succeeded", 2)]
     link = CONFIRM_LINK.search(text_of(message)).group(0)
-    assert client.get(link).status_code == 302
+    assert client.post(link).status_code == 302
     assert Comment.objects.get().comment == "Through real SMTP"

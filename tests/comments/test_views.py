@@ -31,11 +31,12 @@ def send(client, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def visit(client, django_capture_on_commit_callbacks):
-    """Open a link (from a mail), running what the view queues after commit."""
+    """Open a link (from a mail) and press its button, running what the view queues after
+    commit."""
 
     def get(url):
         with django_capture_on_commit_callbacks(execute=True):
-            return client.get(url)
+            return client.post(url)
 
     return get
 
@@ -75,7 +76,7 @@ def test_guest_comment_waits_for_the_email_link_then_appears(client, send, work,
     work()
     [message] = mail.outbox
     assert message.to == ["ada@example.com"]
-    confirmed = client.get(confirm_link(message), follow=True)
+    confirmed = client.post(confirm_link(message), follow=True)
     assert confirmed.redirect_chain[-1][0].endswith(f"#comment-{Comment.objects.get().pk}")
     assert "Confirmed by mail." in page(client, post)
 
@@ -85,8 +86,8 @@ def test_confirmation_link_twice_posts_the_comment_once(client, send, work, rule
     send(post)
     work()
     link = confirm_link(mail.outbox[0])
-    client.get(link)
-    client.get(link)
+    client.post(link)
+    client.post(link)
     assert Comment.objects.count() == 1
 
 
@@ -313,7 +314,7 @@ def test_followers_are_mailed_and_can_stop_with_one_click(client, send, visit, w
     [followup] = mail.outbox
     assert followup.to == ["fan@example.com"]
     assert "News for the followers" in followup.body
-    muted = client.get(MUTE_LINK.search(followup.body).group(0))
+    muted = client.post(MUTE_LINK.search(followup.body).group(0))
     assert "You will not receive emails" in muted.content.decode()
     assert not Comment.objects.get(user_email="fan@example.com").followup
 

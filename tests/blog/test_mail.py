@@ -1,0 +1,32 @@
+"""blog.mail.header_text: people's text made into one header line."""
+
+import pytest
+
+from blog.mail import header_text
+
+BREAKS = ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("brk", BREAKS, ids=[repr(b) for b in BREAKS])
+def test_header_text_folds_each_kind_of_line_break_to_one_space(brk):
+    assert header_text(f"Fuel prices rise{brk}again") == "Fuel prices rise again"
+
+
+def test_header_text_folds_a_run_of_breaks_and_spaces_to_one_space():
+    assert header_text("Fuel prices rise \r\n\u2028  again") == "Fuel prices rise again"
+
+
+def test_header_text_replaces_other_control_characters():
+    assert header_text("Null\x00and\tbell\x07") == "Null and bell"
+
+
+def test_header_text_trims_breaks_at_the_ends():
+    assert header_text("\u2029Title\n") == "Title"
+
+
+def test_header_text_keeps_other_scripts_and_non_breaking_spaces():
+    assert header_text("Ünïcode — 日本語\xa0ok") == "Ünïcode — 日本語\xa0ok"
+
+
+def test_header_text_of_an_empty_value_is_empty():
+    assert header_text("") == ""
