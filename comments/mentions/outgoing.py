@@ -6,7 +6,7 @@ to resend; its attempts, outcome and the other side's answer are what the admin 
 import contextlib
 import xmlrpc.client
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlencode, urljoin
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +15,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 
 from blog import jobs
 from blog.models import Post
-from comments.mentions import discovery, fetch, pingback, sources
+from comments.mentions import discovery, fetch, pingback, sources, weburls
 from comments.mentions.models import OutgoingPing
 from comments.models import DiscussionSettings
 
@@ -47,20 +47,21 @@ def post_source_url(post: Post) -> str:
 
 
 def post_links(post: Post, rules: DiscussionSettings) -> list[str]:
-    """The other pages the post's body links to, in order, without fragments or repeats."""
+    """The other pages the post's body links to, in order, without fragments or repeats (two
+    spellings of one address count once); malformed links are skipped."""
     parser = _Links()
     parser.feed(post.body)
     parser.close()
     own = post_source_url(post)
     found = {}
     for href in parser.hrefs:
-        url = urldefrag(urljoin(own, href))[0]
-        if not sources.is_web_url(url) or discovery.same_url(url, own):
+        url = weburls.join(own, href)
+        if url is None or not weburls.is_valid(url) or weburls.same_url(url, own):
             continue
         if sources.is_ours(url) and not rules.self_pings:
             continue
-        found.setdefault(url, None)
-    return list(found)[:MAX_TARGETS]
+        found.setdefault(weburls.normal(url), url)
+    return list(found.values())[:MAX_TARGETS]
 
 
 def post_pings_queue(*, post_id: int) -> int:

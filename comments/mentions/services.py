@@ -15,7 +15,7 @@ from django.utils import timezone
 from blog import jobs
 from blog.models import Post
 from comments import moderation
-from comments.mentions import discovery, fetch
+from comments.mentions import fetch, weburls
 from comments.mentions.models import MentionRequest
 from comments.mentions.sources import (
     FAULTS,
@@ -24,9 +24,9 @@ from comments.mentions.sources import (
     Busy,
     MentionError,
     SourcePage,
+    checked_source,
     existing_mentions,
     fetch_limited,
-    is_web_url,
     source_page,
     source_response,
     target_post,
@@ -131,9 +131,8 @@ def mention_remove(*, post: Post, source: str) -> int:
 def pingback_accept(*, source: str, target: str, ip: str = "") -> MentionRequest:
     """The checks that need no fetch (faults 0, 16, 32, 33, 48, 49), then a queued request
     and the task that verifies it (deferred in the same transaction as the request's row)."""
-    if not is_web_url(source):
-        raise MentionError(16)
-    if discovery.same_url(source, target):
+    source = checked_source(source)
+    if weburls.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
     waiting = MentionRequest.objects.filter(
@@ -226,9 +225,14 @@ def webmention_accept(
 
     A TrackBack goes the same way (protocol TRACKBACK): its source is verified like a
     webmention's, and it is stored as a comment of kind trackback."""
-    if not (is_web_url(source) and is_web_url(target)):
-        raise MentionError(0, "Source and target must be http or https URLs.")
-    if discovery.same_url(source, target):
+    for name, url in (("source", source), ("target", target)):
+        try:
+            weburls.checked(url)
+        except weburls.BadURL as error:
+            message = f"Source and target must be http or https URLs: the {name} {error}."
+            raise MentionError(0, message) from None
+    source, target = weburls.checked(source), weburls.checked(target)
+    if weburls.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
     queued = MentionRequest.objects.filter(
