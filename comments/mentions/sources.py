@@ -178,7 +178,7 @@ def source_page(response: fetch.Response, target: str) -> SourcePage:
         scanner.feed(response.text)
         scanner.close()
         if scanner.found:
-            title = " ".join(scanner.title.split())[:300] or host
+            title = " ".join(printable(scanner.title).split())[:300] or host
             return SourcePage(title=title, excerpt=scanner.excerpt())
     elif content_type.startswith("text/"):
         text = response.text
@@ -199,10 +199,22 @@ def _spellings(target: str) -> list[str]:
 
 # The text around the link
 
+# Controls (C0 but tab and line breaks, DEL, C1), lone surrogates and the noncharacters U+FFFE
+# and U+FFFF: Postgres refuses NUL, XML 1.0 (feeds, XML-RPC, WXR) refuses the rest.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """text without the characters a stored title or excerpt must not carry (_UNPRINTABLE);
+    vertical tab and form feed are whitespace and go with the spaces."""
+    return _UNPRINTABLE.sub("", text)
+
 
 def excerpt(before: str, link_text: str, after: str, chars: int = CONTEXT_CHARS) -> str:
     """About chars characters each side of the link, whitespace-normalised, "[…]" where cut."""
-    before, link_text, after = (" ".join(part.split()) for part in (before, link_text, after))
+    before, link_text, after = (
+        " ".join(printable(part).split()) for part in (before, link_text, after)
+    )
     if len(before) > chars:
         before = f"{CUT} " + before[-chars:].split(" ", 1)[-1]
     if len(after) > chars:
