@@ -6,6 +6,7 @@ import xmlrpc.client
 from django.conf import settings
 from django.utils import timezone
 
+from comments.mentions import services as mentions
 from comments.mentions.tasks import verify_pingback
 from comments.models import Comment
 
@@ -62,7 +63,7 @@ def run_verifications(task_queue):
     for job in list(task_queue.connector.jobs.values()):
         if job["task_name"] == verify_pingback.name and job["status"] == "todo":
             job["status"] = "succeeded"
-            verify_pingback(**job["args"])
+            mentions.pingback_verify(**job["args"])
 
 
 def ping(proxy, source, target):
