@@ -247,3 +247,14 @@ def test_plain_text_source_linking_the_encoded_address_is_stored(send, run_jobs,
     run_until_idle(run_jobs)
     [comment] = mentions_of(persian)
     assert comment.comment == f"Worth reading: {target_url(persian).lower()} (in Persian)."
+
+
+def test_malformed_links_in_our_post_are_skipped_and_the_others_pinged(rules):
+    from comments.mentions import outgoing
+
+    body = (
+        '<p><a href="http://[::1/x">broken</a> <a href="http://a.example:99999/">port</a> '
+        '<a href="https://b.example/%D8%A7/">one</a> <a href="https://B.example/ا">same</a></p>'
+    )
+    post = make_post("Our story", body=body)
+    assert outgoing.post_links(post, rules) == ["https://b.example/%D8%A7/"]
