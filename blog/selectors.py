@@ -1,6 +1,8 @@
 """Reads that are more than one QuerySet method: search, neighbours, sidebar widgets."""
 
 import html
+import re
+from urllib.parse import quote
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -15,6 +17,7 @@ from taggit.models import Tag
 from blog import widgets
 from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
 _HIT_START, _HIT_STOP = "\x02", "\x03"
 
@@ -181,12 +184,22 @@ def tag_cloud(public, limit=40):
     return sorted(rows, key=lambda tag: tag.name.lower())
 
 
+def _path_spellings(path):
+    """How an old address (request.path: decoded text) may be stored: as text, or with its
+    non-ASCII characters percent-encoded in UTF-8 in lowercase hex (WordPress's permalinks,
+    utf8_uri_encode) or uppercase (RFC 3986 section 6.2.2.1); each with and without its
+    trailing slash."""
+    lower = _NON_ASCII.sub(lambda match: quote(match[0]).lower(), path)
+    upper = _NON_ASCII.sub(lambda match: quote(match[0]), path)
+    bases = {spelling.rstrip("/") for spelling in (path, lower, upper)}
+    return {path, *bases, *(base + "/" for base in bases)}
+
+
 def legacy_target(*, kinds=(), wp_id=None, old_path=None):
     """Where an old WordPress address (by ID of one of kinds, or by path) leads now, or None."""
     links = LegacyLink.objects.all()
     if old_path is not None:
-        variants = {old_path, old_path.rstrip("/"), old_path.rstrip("/") + "/"}
-        link = links.filter(old_path__in=variants).exclude(old_path="").first()
+        link = links.filter(old_path__in=_path_spellings(old_path)).exclude(old_path="").first()
     else:  # WordPress numbers posts, pages and attachments from one sequence: one row at most
         link = links.filter(kind__in=kinds, wp_id=wp_id).first()
     models = {

@@ -8,7 +8,8 @@ the X-Pingback header, then <link rel="pingback">.
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin, urlsplit
+
+from comments.mentions import weburls
 
 _LINK_VALUE = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
 _REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.I)
@@ -63,12 +64,12 @@ def scan(html):
 def webmention_endpoint(response):
     """The Webmention endpoint a fetched page advertises, as an absolute URL, or None."""
     for target in link_header_targets(response.header_values("Link"), "webmention"):
-        return urljoin(response.url, target)
+        return weburls.join(response.url, target)
     if "html" not in (response.headers.get_content_type() or ""):
         return None
     for tag, element_rels, href in scan(response.text).elements:
         if tag in ("link", "a") and "webmention" in element_rels and href is not None:
-            return urljoin(response.url, href)
+            return weburls.join(response.url, href)
     return None
 
 
@@ -76,29 +77,19 @@ def pingback_endpoint(response):
     """The XML-RPC endpoint a fetched page advertises for pingbacks, or None."""
     header = response.headers.get("X-Pingback")
     if header:
-        return urljoin(response.url, header.strip())
+        return weburls.join(response.url, header)
     if "html" not in (response.headers.get_content_type() or ""):
         return None
     for tag, element_rels, href in scan(response.text).elements:
         if tag == "link" and "pingback" in element_rels and href:
-            return urljoin(response.url, href)
+            return weburls.join(response.url, href)
     return None
-
-
-def same_url(a, b):
-    """Equal after dropping fragments and treating http/https and a trailing slash alike."""
-
-    def norm(url):
-        parts = urlsplit(urldefrag(url.strip())[0])
-        return (parts.netloc.lower(), (parts.path or "/").rstrip("/"), parts.query)
-
-    return norm(a) == norm(b)
 
 
 def links_to(html, page_url, target):
     """Does the page (at page_url) contain a link to target?"""
     return any(
-        href and same_url(urljoin(page_url, href), target)
+        href and weburls.same_url(weburls.join(page_url, href) or "", target)
         for tag, _rels, href in scan(html).elements
         if tag == "a"
     )

@@ -8,6 +8,7 @@ checked the same way at every hop. Errors carry a short internal reason for logs
 never show it to the other side.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
@@ -15,9 +16,13 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
+import charset_normalizer
 from django.conf import settings
+from w3lib.encoding import html_to_unicode, http_content_type_encoding, read_bom, to_unicode
+
+from comments.mentions import weburls
 
 USER_AGENT = "Newsroom/1.0 (pingback and webmention verification)"
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -43,11 +48,40 @@ class Response:
 
     @property
     def text(self):
-        charset = self.headers.get_content_charset() or "utf-8"
-        return self.body.decode(charset, errors="replace")
+        """The body decoded as browsers decode it (see decode)."""
+        content_type = self.headers.get("Content-Type")
+        html = "html" in (self.headers.get_content_type() or "")
+        return decode(self.body, content_type, html=html)
 
     def header_values(self, name):
         return self.headers.get_all(name) or []
+
+
+def decode(body: bytes, content_type: str | None, *, html: bool = True) -> str:
+    """body as text, its encoding found as the HTML standard's sniffing does (section 13.2.3):
+    a byte order mark, else the charset of the Content-Type header, else (HTML) a <meta
+    charset> or http-equiv in the first bytes or an XML declaration (w3lib's html_to_unicode,
+    with WHATWG's names: ISO-8859-1 is read as windows-1252), else guess_encoding. Bytes the
+    encoding cannot read become U+FFFD."""
+    if html:
+        return html_to_unicode(content_type, body, auto_detect_fun=guess_encoding)[1]
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None and bom is not None:
+        return to_unicode(body[len(bom) :], bom_encoding)
+    encoding = http_content_type_encoding(content_type) or guess_encoding(body)
+    return to_unicode(body, encoding)
+
+
+def guess_encoding(body: bytes) -> str:
+    """For a page that declares nothing: UTF-8 if it is valid UTF-8, else what
+    charset-normalizer finds likeliest (as browsers' detectors do), else windows-1252 (the
+    HTML standard's default for most locales)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        best = charset_normalizer.from_bytes(body).best()
+        return best.encoding if best is not None else "cp1252"
+    return "utf-8"
 
 
 def address_allowed(ip_text):
@@ -95,11 +129,10 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 def _split(url):
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchRefused(f"not an http(s) URL: {url!r}")
-    if parts.username or parts.password:
-        raise FetchRefused("URLs with credentials are refused")
+    try:
+        parts = urlsplit(weburls.for_request(url))  # an IRI goes on the wire as a URI
+    except weburls.BadURL as error:
+        raise FetchRefused(f"not a valid http(s) URL ({error}): {url[:200]!r}") from None
     port = parts.port or (443 if parts.scheme == "https" else 80)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return parts.scheme, parts.hostname, port, path
@@ -139,6 +172,19 @@ def _exchange(method, url, body, headers, deadline, max_bytes):
         conn.close()
 
 
+def _redirect_url(url, location):
+    """Where a redirect leads; FetchRefused when it says nowhere valid."""
+    if not location:
+        raise FetchRefused("a redirect without a Location")
+    # http.client reads header bytes as Latin-1; browsers read a Location's bytes as UTF-8.
+    with contextlib.suppress(UnicodeError):
+        location = location.encode("latin-1").decode("utf-8")
+    joined = weburls.join(url, location)
+    if joined is None or not weburls.is_valid(joined):
+        raise FetchRefused(f"a redirect to a malformed URL: {location[:200]!r}")
+    return joined
+
+
 def fetch(url, *, method="GET", data=None, headers=None, timeout=None, max_bytes=None,
           max_redirects=3):  # fmt: skip
     """Fetch url within the limits; follow up to max_redirects redirects (GET after 303)."""
@@ -150,10 +196,7 @@ def fetch(url, *, method="GET", data=None, headers=None, timeout=None, max_bytes
         status, response_headers, body = _exchange(method, url, data, headers, deadline, max_bytes)
         if status not in REDIRECTS:
             return Response(url=url, status=status, headers=response_headers, body=body)
-        location = response_headers.get("Location")
-        if not location:
-            raise FetchRefused("a redirect without a Location")
-        url = urljoin(url, location)
+        url = _redirect_url(url, response_headers.get("Location"))
         if status == 303:
             method, data = "GET", None
     raise FetchRefused(f"more than {max_redirects} redirects")

@@ -5,26 +5,41 @@ to resend; its attempts, outcome and the other side's answer are what the admin 
 
 import contextlib
 import xmlrpc.client
+from datetime import UTC, timedelta
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urlencode, urljoin
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
 from blog import jobs
 from blog.models import Post
-from comments.mentions import discovery, fetch, pingback, sources
+from comments.mentions import discovery, fetch, pingback, sources, weburls
+from comments.mentions import services as mentions
 from comments.mentions.models import OutgoingPing
 from comments.models import DiscussionSettings
 
+# WordPress refuses a second comment or ping from one address within 15 seconds
+# (wp_check_comment_flood, wp-includes/comment.php); a little more, for clocks.
+FLOOD_SECONDS = 20
+STALE_AFTER = timedelta(days=1)  # a ping with no job this long after its last try is dead
 MAX_TARGETS = 100  # links a post may ping; a list page of a thousand links pings nobody more
 Outcome = OutgoingPing.Outcome
+SEND_TASK = "comments.mentions.tasks.send_ping"
+NEVER_SENT = "Never sent: the job that sends it stopped. Select it and send it again."
 
 
 class TransientPingError(Exception):
-    """The target or its endpoint could not be reached this time: the task tries again."""
+    """The target or its endpoint could not be reached this time: the task tries again, after
+    retry_after seconds when the other side said when (else after the backoff)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PingRefused(Exception):
@@ -47,20 +62,21 @@ def post_source_url(post: Post) -> str:
 
 
 def post_links(post: Post, rules: DiscussionSettings) -> list[str]:
-    """The other pages the post's body links to, in order, without fragments or repeats."""
+    """The other pages the post's body links to, in order, without fragments or repeats (two
+    spellings of one address count once); malformed links are skipped."""
     parser = _Links()
     parser.feed(post.body)
     parser.close()
     own = post_source_url(post)
     found = {}
     for href in parser.hrefs:
-        url = urldefrag(urljoin(own, href))[0]
-        if not sources.is_web_url(url) or discovery.same_url(url, own):
+        url = weburls.join(own, href)
+        if url is None or not weburls.is_valid(url) or weburls.same_url(url, own):
             continue
         if sources.is_ours(url) and not rules.self_pings:
             continue
-        found.setdefault(url, None)
-    return list(found)[:MAX_TARGETS]
+        found.setdefault(weburls.normal(url), url)
+    return list(found.values())[:MAX_TARGETS]
 
 
 def post_pings_queue(*, post_id: int) -> int:
@@ -83,7 +99,7 @@ def ping_send_queue(*, ping_id: int) -> bool:
     while the first waits); its lock keeps two sends of one ping from running at once."""
     lock = f"ping:{ping_id}"
     try:
-        task = jobs.task("comments.mentions.tasks.send_ping", lock=lock, queueing_lock=lock)
+        task = jobs.task(SEND_TASK, lock=lock, queueing_lock=lock)
         task.defer(ping_id=ping_id)
     except AlreadyEnqueued:
         return False
@@ -131,7 +147,8 @@ def deliver(ping: OutgoingPing, *, source: str) -> None:
     """Fill in the ping's protocol, endpoint and outcome from one try; TransientPingError."""
     page = _fetch(ping.target, "the linked page")
     if page.status >= 400:
-        _transient_or_fail(ping, page.status, f"The linked page answered HTTP {page.status}.")
+        detail = f"The linked page answered HTTP {page.status}."
+        _transient_or_fail(ping, page.status, detail, page.headers)
         ping.outcome, ping.code = Outcome.FAILED, page.status
         return
     if endpoint := discovery.webmention_endpoint(page):
@@ -155,12 +172,29 @@ def _fetch(url: str, what: str, **kwargs) -> fetch.Response:
         raise TransientPingError(f"{what.capitalize()} could not be reached: {error}") from None
 
 
-def _transient_or_fail(ping, status: int, detail: str) -> None:
-    """A server error or "too many requests" may pass; other errors are final."""
+def _transient_or_fail(ping, status: int, detail: str, headers=None) -> None:
+    """A server error or "too many requests" may pass (retried when its Retry-After says);
+    other errors are final."""
     if status >= 500 or status == 429:
         ping.code = status
-        raise TransientPingError(detail)
+        retry_after = retry_after_seconds(headers.get("Retry-After") if headers else None)
+        raise TransientPingError(detail, retry_after=retry_after)
     ping.detail = detail
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from an HTTP Retry-After value, delay-seconds or an HTTP-date
+    (RFC 9110 section 10.2.3); None when absent or unreadable."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP-date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - timezone.now()).total_seconds())
 
 
 def webmention_send(ping: OutgoingPing, *, endpoint: str, source: str) -> None:
@@ -173,7 +207,8 @@ def webmention_send(ping: OutgoingPing, *, endpoint: str, source: str) -> None:
         ping.outcome = Outcome.SENT
         ping.detail = (f"Accepted; status at {location}" if location else "Accepted")[:300]
         return
-    _transient_or_fail(ping, response.status, f"The endpoint answered HTTP {response.status}.")
+    detail = f"The endpoint answered HTTP {response.status}."
+    _transient_or_fail(ping, response.status, detail, response.headers)
     ping.outcome = Outcome.FAILED
 
 
@@ -183,7 +218,8 @@ def pingback_send(ping: OutgoingPing, *, endpoint: str, source: str) -> None:
     response = _fetch(endpoint, "the endpoint", method="POST", data=body, headers=headers)
     if response.status != 200:
         ping.code = response.status
-        _transient_or_fail(ping, response.status, f"The endpoint answered HTTP {response.status}.")
+        detail = f"The endpoint answered HTTP {response.status}."
+        _transient_or_fail(ping, response.status, detail, response.headers)
         ping.outcome = Outcome.FAILED
         return
     try:
@@ -198,11 +234,28 @@ def pingback_send(ping: OutgoingPing, *, endpoint: str, source: str) -> None:
 
 
 def _pingback_fault(ping: OutgoingPing, fault: xmlrpc.client.Fault) -> None:
+    """Faults 50 (the other blog could not fetch us now) and 429 (WordPress's "You are posting
+    comments too quickly", within FLOOD_SECONDS of our last ping) pass; 48 means it is
+    registered already; any other (16, 17, 32, 33, 49, ...) is final."""
     code = fault.faultCode if isinstance(fault.faultCode, int) else None
     ping.code, ping.detail = code, str(fault.faultString)[:300]
-    if code == 50:  # the other blog could not reach us or its upstream: try later
+    if code == 50:
         raise TransientPingError(ping.detail)
-    ping.outcome = Outcome.SENT if code == 48 else Outcome.FAILED  # 48: registered already
+    if code == 429:
+        raise TransientPingError(ping.detail, retry_after=FLOOD_SECONDS)
+    ping.outcome = Outcome.SENT if code == 48 else Outcome.FAILED
+
+
+def pings_settle(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Mark failed the pings still waiting to be sent older_than after their last try (or
+    their creation) whose job is gone; the periodic sweep calls this."""
+    cutoff = timezone.now() - older_than
+    stale = (
+        OutgoingPing.objects.filter(outcome__in=[Outcome.QUEUED, Outcome.RETRYING])
+        .filter(Q(attempted_at__lt=cutoff) | Q(attempted_at=None, created_at__lt=cutoff))
+        .exclude(pk__in=mentions.live_job_args([SEND_TASK], "ping_id"))
+    )
+    return stale.update(outcome=Outcome.FAILED, detail=NEVER_SENT)
 
 
 # Receivers (connected in comments.apps)

@@ -7,6 +7,7 @@ Pingback spec (comments.mentions.FAULTS).
 """
 
 import logging
+import re
 import xmlrpc.client
 
 from defusedxml.xmlrpc import DefusedExpatParser
@@ -44,8 +45,27 @@ def loads(data: bytes) -> tuple[tuple, str | None]:
     return unmarshaller.close(), unmarshaller.getmethodname()
 
 
+# What XML 1.0 allows in a document (section 2.2, Char); anything else, such as U+000B in a
+# source page's title or a lone surrogate, would make the answer unreadable to the other blog.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(value):
+    """value with the characters XML 1.0 forbids removed from every string in it (lists and
+    dicts are walked); other types are returned as they are."""
+    if isinstance(value, str):
+        return _NOT_XML_CHAR.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    if isinstance(value, dict):
+        return {xml_safe(key): xml_safe(item) for key, item in value.items()}
+    return value
+
+
 def dumps_fault(code: int, message: str) -> str:
-    return xmlrpc.client.dumps(xmlrpc.client.Fault(code, message), methodresponse=True)
+    """An XML-RPC fault response document (text) with only characters XML 1.0 allows."""
+    fault = xmlrpc.client.Fault(code, xml_safe(message))
+    return xmlrpc.client.dumps(fault, methodresponse=True)
 
 
 def _strings(params, count: int) -> tuple[str, ...]:
@@ -130,4 +150,4 @@ def _answer(request, body: bytes) -> str:
     except Exception:  # never a 500 for the other blog: log it and say something generic
         logger.exception("XML-RPC call failed")
         return dumps_fault(0, "The request could not be processed.")
-    return xmlrpc.client.dumps((result,), methodresponse=True, allow_none=False)
+    return xmlrpc.client.dumps((xml_safe(result),), methodresponse=True, allow_none=False)

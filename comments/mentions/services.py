@@ -9,13 +9,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from procrastinate.contrib.django import app
 
 from blog import jobs
 from blog.models import Post
 from comments import moderation
-from comments.mentions import discovery, fetch
+from comments.mentions import fetch, weburls
 from comments.mentions.models import MentionRequest
 from comments.mentions.sources import (
     FAULTS,
@@ -24,9 +25,9 @@ from comments.mentions.sources import (
     Busy,
     MentionError,
     SourcePage,
+    checked_source,
     existing_mentions,
     fetch_limited,
-    is_web_url,
     source_page,
     source_response,
     target_post,
@@ -131,9 +132,8 @@ def mention_remove(*, post: Post, source: str) -> int:
 def pingback_accept(*, source: str, target: str, ip: str = "") -> MentionRequest:
     """The checks that need no fetch (faults 0, 16, 32, 33, 48, 49), then a queued request
     and the task that verifies it (deferred in the same transaction as the request's row)."""
-    if not is_web_url(source):
-        raise MentionError(16)
-    if discovery.same_url(source, target):
+    source = checked_source(source)
+    if weburls.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
     waiting = MentionRequest.objects.filter(
@@ -176,9 +176,13 @@ def pingback_verify(*, request_id: int) -> str | None:
         request.status, request.comment = MentionRequest.Status.ACCEPTED, comment
         request.detail = comment.get_status_display()
     request.save(update_fields=["status", "fault", "detail", "comment", "updated_at"])
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_notify(%s, %s)", [VERDICTS_CHANNEL, str(request.pk)])
+    _verdict_notify(request.pk)
     return request.status
+
+
+def _verdict_notify(request_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [VERDICTS_CHANNEL, str(request_id)])
 
 
 def pingback_await(*, request_id: int, timeout: float) -> MentionRequest:
@@ -226,9 +230,14 @@ def webmention_accept(
 
     A TrackBack goes the same way (protocol TRACKBACK): its source is verified like a
     webmention's, and it is stored as a comment of kind trackback."""
-    if not (is_web_url(source) and is_web_url(target)):
-        raise MentionError(0, "Source and target must be http or https URLs.")
-    if discovery.same_url(source, target):
+    for name, url in (("source", source), ("target", target)):
+        try:
+            weburls.checked(url)
+        except weburls.BadURL as error:
+            message = f"Source and target must be http or https URLs: the {name} {error}."
+            raise MentionError(0, message) from None
+    source, target = weburls.checked(source), weburls.checked(target)
+    if weburls.same_url(source, target):
         raise MentionError(0)
     post = target_post(target)
     queued = MentionRequest.objects.filter(
@@ -302,6 +311,57 @@ def _webmention_check(request, post):
         post=post, source=request.source, kind=kind, page=page, ip=request.ip_address or ""
     )
     return MentionRequest.Status.ACCEPTED, comment.get_status_display(), comment
+
+
+# Jobs that died
+
+NOT_VERIFIED_DB = "Not verified: our database was unavailable. Please send it again."
+NOT_VERIFIED_ERROR = "Not verified: the check failed on our side. Please send it again."
+NOT_VERIFIED_IN_TIME = "Not verified: the check never finished. Please send it again."
+PENDING_LIMIT = timedelta(hours=1)  # far past the last retry of a verification (3 minutes)
+VERIFY_TASKS = [
+    "comments.mentions.tasks.verify_pingback",
+    "comments.mentions.tasks.verify_webmention",
+]
+
+
+def mention_request_fail(*, request_id: int, error: BaseException) -> bool:
+    """Reject a request whose verification failed for good, the reason in its detail (shown in
+    the admin and on the status page); the connection is renewed first if the error broke it.
+    False when the request was no longer waiting."""
+    if connection.connection is not None and not connection.is_usable():
+        connection.close()  # the next query opens a new one
+    detail = NOT_VERIFIED_DB if isinstance(error, DatabaseError) else NOT_VERIFIED_ERROR
+    return _reject_waiting(MentionRequest.objects.filter(pk=request_id), detail) > 0
+
+
+def mention_requests_settle(*, older_than: timedelta = PENDING_LIMIT) -> int:
+    """Reject the requests still waiting older_than after they came whose job is gone (a
+    worker that died, a job that failed without a word); the periodic sweep calls this."""
+    stale = MentionRequest.objects.filter(
+        status=MentionRequest.Status.QUEUED, created_at__lt=timezone.now() - older_than
+    ).exclude(pk__in=live_job_args(VERIFY_TASKS, "request_id"))
+    return _reject_waiting(stale, NOT_VERIFIED_IN_TIME)
+
+
+def live_job_args(task_names: list[str], key: str) -> set:
+    """The values of argument key of the jobs of task_names waiting or running now."""
+    return {
+        job.task_kwargs.get(key)
+        for name in task_names
+        for status in ("todo", "doing")
+        for job in app.job_manager.list_jobs(task=name, status=status)
+    }
+
+
+def _reject_waiting(requests, detail: str) -> int:
+    pks = list(requests.filter(status=MentionRequest.Status.QUEUED).values_list("pk", flat=True))
+    MentionRequest.objects.filter(pk__in=pks, status=MentionRequest.Status.QUEUED).update(
+        status=MentionRequest.Status.REJECTED, fault=50, detail=detail, updated_at=timezone.now()
+    )
+    for pk in pks:  # a pingback's answer may still be waiting for its verdict
+        _verdict_notify(pk)
+    return len(pks)
 
 
 def webmention_requests_purge(*, days: int = 30) -> int:

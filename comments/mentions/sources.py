@@ -10,11 +10,12 @@ process). Errors carry a public message from FAULTS and never the fetch's own re
 """
 
 import logging
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -22,7 +23,7 @@ from django.urls import Resolver404, resolve
 
 from blog import ratelimit
 from blog.models import Page, Post
-from comments.mentions import discovery, fetch
+from comments.mentions import fetch, weburls
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,12 @@ def ip_rate_limited(ip: str) -> bool:
 
 
 def source_rate_limited(source: str) -> bool:
+    """Has the source's host sent too many pings lately? Never for a malformed source, which
+    is refused before anything is stored or fetched."""
+    if not weburls.is_valid(source):
+        return False
     limit, window = settings.PING_RATE_LIMIT_SOURCE_HOST
-    host = (urlsplit(source).hostname or "").lower()
+    host = (urlsplit(weburls.checked(source)).hostname or "").lower()
     return ratelimit.hit("ping-source-host", host, limit=limit, window=window)
 
 
@@ -111,21 +116,30 @@ def fetch_limited(url: str, **kwargs) -> fetch.Response:
 # Checks
 
 
-def is_web_url(url: str) -> bool:
-    parts = urlsplit(url or "")
-    return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 1000
+def checked_source(source: str) -> str:
+    """The source URL, or MentionError 16 saying why it is not a valid http(s) URL."""
+    try:
+        return weburls.checked(source)
+    except weburls.BadURL as error:
+        raise MentionError(16, f"The source URL {error}.") from None
 
 
 def is_ours(url: str) -> bool:
-    return urlsplit(url).netloc.lower() == urlsplit(settings.SITE_URL).netloc.lower()
+    """Is url on this blog's host (SITE_URL), however it is spelled (IDNA, case, port)?"""
+    return weburls.same_host(url, settings.SITE_URL)
 
 
 def target_post(target: str) -> Post:
-    """The published post at target, open to pings (faults 32, 33, 49)."""
-    if not is_web_url(target) or not is_ours(target):
+    """The published post at target, open to pings (faults 32, 33, 49). The target may be
+    spelled as the blog prints it (percent-encoded) or as text (an IRI, RFC 3987)."""
+    try:
+        target = weburls.checked(target)
+    except weburls.BadURL as error:
+        raise MentionError(33, f"The target URL {error}.") from None
+    if not is_ours(target):
         raise MentionError(33)
     try:
-        match = resolve(urlsplit(target).path or "/")
+        match = resolve(weburls.path_text(target))
     except Resolver404:
         raise MentionError(32) from None
     if match.view_name == "blog:page":  # static pages take no pings; 32 when there is none
@@ -164,20 +178,43 @@ def source_page(response: fetch.Response, target: str) -> SourcePage:
         scanner.feed(response.text)
         scanner.close()
         if scanner.found:
-            title = " ".join(scanner.title.split())[:300] or host
+            title = " ".join(printable(scanner.title).split())[:300] or host
             return SourcePage(title=title, excerpt=scanner.excerpt())
-    elif content_type.startswith("text/") and target in response.text:
-        before, _target, after = response.text.partition(target)
-        return SourcePage(title=host, excerpt=excerpt(before, target, after))
+    elif content_type.startswith("text/"):
+        text = response.text
+        for spelling in _spellings(target):
+            if spelling in text:
+                before, _target, after = text.partition(spelling)
+                return SourcePage(title=host, excerpt=excerpt(before, spelling, after))
     raise MentionError(17)
+
+
+def _spellings(target: str) -> list[str]:
+    """How a plain-text page may write target: as given, percent-encoded (either case of hex
+    digits, as Django and WordPress print them) or as text (RFC 3987)."""
+    uri = weburls.for_request(target)
+    lower_hex = re.sub(r"%[0-9A-F]{2}", lambda match: match[0].lower(), uri)
+    return list(dict.fromkeys([target, uri, lower_hex, unquote(uri, errors="replace")]))
 
 
 # The text around the link
 
+# Controls (C0 but tab and line breaks, DEL, C1), lone surrogates and the noncharacters U+FFFE
+# and U+FFFF: Postgres refuses NUL, XML 1.0 (feeds, XML-RPC, WXR) refuses the rest.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """text without the characters a stored title or excerpt must not carry (_UNPRINTABLE);
+    vertical tab and form feed are whitespace and go with the spaces."""
+    return _UNPRINTABLE.sub("", text)
+
 
 def excerpt(before: str, link_text: str, after: str, chars: int = CONTEXT_CHARS) -> str:
     """About chars characters each side of the link, whitespace-normalised, "[…]" where cut."""
-    before, link_text, after = (" ".join(part.split()) for part in (before, link_text, after))
+    before, link_text, after = (
+        " ".join(printable(part).split()) for part in (before, link_text, after)
+    )
     if len(before) > chars:
         before = f"{CUT} " + before[-chars:].split(" ", 1)[-1]
     if len(after) > chars:
@@ -239,7 +276,8 @@ class _ContextScanner(HTMLParser):
             self._block.append(data)
 
     def _links_to_target(self, href):
-        return bool(href) and discovery.same_url(urljoin(self.page_url, href), self.target)
+        url = weburls.join(self.page_url, href) if href else None
+        return url is not None and weburls.same_url(url, self.target)
 
     def _new_block(self):
         if self._link_depth:  # a block inside the link: keep it in the link's text

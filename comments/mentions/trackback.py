@@ -42,6 +42,8 @@ def endpoint(request, year, month, day, slug):
     ip, source = client_ip(request), request.POST.get("url", "").strip()
     if not source:
         return _answer("A TrackBack ping needs the url of the page that links here.")
+    if any("\x00" in value for value in request.POST.values()):
+        return _answer("A TrackBack field contains a NUL character.")
     if sources.ip_rate_limited(ip) or sources.source_rate_limited(source):
         return _answer("Too many pings; try again later.")
     target = settings.SITE_URL + request.path.removesuffix(SUFFIX)

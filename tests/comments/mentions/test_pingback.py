@@ -19,40 +19,21 @@ from django.db import connection
 
 from comments.mentions import services as mentions
 from comments.mentions import sources
-from comments.mentions.tasks import verify_pingback
 from comments.models import Comment
-from tests.comments.mentions.pings import linking_page, mentions_of, target_url
+from tests.comments.mentions.pings import (
+    DjangoClientTransport,
+    linking_page,
+    mentions_of,
+    ping,
+    run_verifications,
+    target_url,
+)
 from tests.factories import make_category, make_post
 from tests.httpserver import Route
 from tests.worker import running_worker
 
 pytestmark = pytest.mark.django_db
 live = pytest.mark.django_db(transaction=True)
-
-
-class DjangoClientTransport(xmlrpc.client.Transport):
-    """xmlrpc.client's marshalling and parsing, with Django's test client as the wire."""
-
-    def __init__(self, client):
-        super().__init__()
-        self.client = client
-
-    def request(self, host, handler, request_body, verbose=False):
-        response = self.client.post(handler, data=request_body, content_type="text/xml")
-        assert response.status_code == 200
-        parser, unmarshaller = self.getparser()
-        parser.feed(response.content)
-        parser.close()
-        return unmarshaller.close()
-
-
-def run_verifications(task_queue):
-    """Run the queued verify_pingback jobs here, in the test's thread and transaction (the
-    in-memory worker would run them on another thread, which cannot see uncommitted rows)."""
-    for job in list(task_queue.connector.jobs.values()):
-        if job["task_name"] == verify_pingback.name and job["status"] == "todo":
-            job["status"] = "succeeded"
-            verify_pingback(**job["args"])
 
 
 @pytest.fixture(autouse=True)
@@ -106,14 +87,6 @@ def other_session():
         host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
         dbname=db["NAME"], autocommit=True,
     )  # fmt: skip
-
-
-def ping(proxy, source, target):
-    """The fault code the ping got, or its success string."""
-    try:
-        return proxy.pingback.ping(source, target)
-    except xmlrpc.client.Fault as fault:
-        return fault.faultCode
 
 
 def post_xml(site, body, path="/xmlrpc/", **headers):

@@ -64,7 +64,10 @@ def test_webmention_is_verified_by_the_task_and_shown(send, verify, server, post
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"target": "TARGET"}, "Source and target must be http or https URLs."),
+        (
+            {"target": "TARGET"},
+            "Source and target must be http or https URLs: the source is empty.",
+        ),
         ({"source": "javascript:alert(1)", "target": "TARGET"}, "must be http or https"),
         ({"source": "TARGET", "target": "TARGET"}, "same page"),
         ({"source": "https://a.example/", "target": "https://b.example/post/"}, "cannot be used"),
