@@ -65,11 +65,22 @@ def post_neighbours(post):
     return {"previous_post": older.first(), "next_post": newer.first()}
 
 
+# websearch_to_tsquery reads "-word" as NOT word; a dash before no word is a NOT of nothing, and
+# a run of them ("- - - ...", "(-(-(-...", pasted rules) overflows Postgres's tsquery stack
+# ("tsquery stack too small", a 500). Such dashes mean nothing to the search: they are dropped.
+_LONE_DASH = re.compile(r"-(?![\w\"])")
+
+
+def search_query(text):
+    """A SearchQuery in websearch syntax (quotes, or, -word) that Postgres can always parse."""
+    return SearchQuery(_LONE_DASH.sub(" ", text), search_type="websearch", config=SEARCH_CONFIG)
+
+
 def post_search(text):
     """Published posts matching websearch syntax, best first, with highlighted snippets."""
     if not text:
         return Post.objects.none()
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = search_query(text)
     headline = SearchHeadline(
         _escaped("body_text"),
         query,
@@ -98,7 +109,7 @@ def page_search(text, *, limit=5):
     """
     if not text:
         return []
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    query = search_query(text)
     body_text = Func(
         F("body"), Value("<[^>]*>"), Value(" "), Value("g"),
         function="regexp_replace", output_field=TextField(),

@@ -1,6 +1,15 @@
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from procrastinate import testing
 from procrastinate.contrib.django import app as procrastinate_app
+
+# Property-based tests: the same examples on every run in ./test and CI (a failure is always
+# reproducible); HYPOTHESIS_PROFILE=hunt ./test tests/... draws many fresh ones to find the next.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("hunt", max_examples=500, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -141,3 +141,12 @@ def test_search_finding_only_a_page_does_not_say_nothing_matched(client):
     assert 'href="/corrections-policy/"' in body
     assert "0 posts and 1 page found" in body
     assert "Nothing matched" not in body
+
+
+@pytest.mark.parametrize("query", ["- " * 100, "-" * 200, "(-" * 100, "-\u2028-" * 80])
+def test_search_with_runs_of_dashes_answers(client, query):
+    """Pasted rules and dashes once overflowed Postgres's tsquery stack (a 500)."""
+    make_post("Dashes and rules")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "Nothing matched" in response.content.decode()
