@@ -83,17 +83,22 @@ def signup_create(*, form: SignupForm, next_url: str = ""):
     return user
 
 
-def account_activate(*, uidb64: str, token: str):
-    """The account the link activates, now active; None when the link is wrong or used."""
+def account_for_activation(*, uidb64: str, token: str):
+    """The inactive account a sign-up link names, if the link is right and unused; else None."""
     try:
         pk = force_str(urlsafe_base64_decode(uidb64))
         user = get_user_model().objects.get(pk=pk, is_active=False)
     except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
         return None
-    if not activation_token.check_token(user, token):
-        return None
-    user.is_active = True
-    user.save(update_fields=["is_active"])
+    return user if activation_token.check_token(user, token) else None
+
+
+def account_activate(*, uidb64: str, token: str):
+    """The account the link activates, now active; None when the link is wrong or used."""
+    user = account_for_activation(uidb64=uidb64, token=token)
+    if user is not None:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return user
 
 

@@ -133,6 +133,13 @@ class SignupView(RateLimitMixin, generic.FormView):
 
 
 def signup_activate(request, uidb64, token):
+    """The link in the sign-up mail. GET shows a button (mail scanners open every link, and
+    a GET must change nothing); POST activates the account and logs the reader in."""
+    if request.method != "POST":
+        user = accounts.account_for_activation(uidb64=uidb64, token=token)
+        if user is None:
+            return render(request, "registration/activation_invalid.html", status=400)
+        return render(request, "registration/activate.html", {"account": user})
     user = accounts.account_activate(uidb64=uidb64, token=token)
     if user is None:
         return render(request, "registration/activation_invalid.html", status=400)

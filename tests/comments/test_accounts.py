@@ -32,7 +32,7 @@ def test_sign_up_mails_a_link_that_activates_and_logs_in(client, sign_up):
     assert not user.is_active
     [message] = mail.outbox
     link = re.search(r"http://testserver(/accounts/activate/\S+)", message.body).group(1)
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 302 and response["Location"] == "/some/post/"
     user.refresh_from_db()
     assert user.is_active
@@ -42,9 +42,30 @@ def test_sign_up_mails_a_link_that_activates_and_logs_in(client, sign_up):
 def test_activation_link_works_once(client, sign_up):
     sign_up()
     link = re.search(r"http://testserver(/accounts/activate/\S+)", mail.outbox[0].body).group(1)
-    client.get(link)
+    client.post(link)
     client.logout()
+    response = client.post(link)
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+
+
+def test_opening_the_activation_link_asks_before_it_activates(client, sign_up):
+    """Mail scanners open every link: a GET shows a button and changes nothing."""
+    sign_up()
+    link = re.search(r"http://testserver(/accounts/activate/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link)
+    assert response.status_code == 200
+    assert "Activate my account" in response.content.decode()
+    assert not get_user_model().objects.get(username="newreader").is_active
+    assert client.get("/").context["user"].is_anonymous
+
+
+def test_opening_a_wrong_activation_link_says_it_does_not_work(client, sign_up):
+    sign_up()
+    link = re.search(r"http://testserver(/accounts/activate/\S+)", mail.outbox[0].body).group(1)
+    path, _, query = link.partition("?")
+    uid, token = path.rstrip("/").split("/")[-2:]
+    response = client.get(f"/accounts/activate/{uid}/{token[:-2]}xx/?{query}")
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
 
