@@ -205,7 +205,7 @@ def test_category_list_shows_the_tree(client, editor):
     page = client.get("/admin/blog/category/").content.decode()
     order = [page.index(name) for name in [">Economy<", ">Iran<", "└ Nuclear", "└ Talks"]]
     assert order == sorted(order)
-    assert 'padding-left:3.0em">└ Talks' in page
+    assert 'tree-depth-2">└ Talks' in page
 
 
 def test_category_moved_inside_its_own_child_explains_and_changes_nothing(client, editor):
