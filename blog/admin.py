@@ -13,7 +13,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagWidget
 
 from blog import selectors, services, widgets
-from blog.models import AuthorProfile, Category, Page, Post, SiteSettings
+from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -283,3 +283,19 @@ def post_admin_extend(*, mixin=None, inline=None) -> None:
     extra = {"inlines": [*current.inlines, inline]} if inline else {}
     admin.site.unregister(Post)
     admin.site.register(Post, type("PostAdmin", bases, extra))
+
+
+@admin.register(FailedLogin)
+class FailedLoginAdmin(admin.ModelAdmin):
+    """Failed and refused log-ins, for editors to spot someone guessing passwords."""
+
+    list_display = ["at", "username", "ip_address", "outcome", "path"]
+    list_filter = ["outcome", "path"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
