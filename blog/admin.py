@@ -134,7 +134,8 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)  # with PostFollowersMixin's
-        return [*fields] if edits_others(request) else [*fields, "author"]
+        # As on WordPress, only editors choose the author or make a post sticky.
+        return [*fields] if edits_others(request) else [*fields, "author", "sticky"]
 
     def get_list_filter(self, request):
         return self.list_filter if edits_others(request) else ["status", "categories"]
