@@ -13,7 +13,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagWidget
 
 from blog import selectors, services, widgets
-from blog.models import AuthorProfile, Category, Page, Post, SiteSettings
+from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -134,7 +134,8 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)  # with PostFollowersMixin's
-        return [*fields] if edits_others(request) else [*fields, "author"]
+        # As on WordPress, only editors choose the author or make a post sticky.
+        return [*fields] if edits_others(request) else [*fields, "author", "sticky"]
 
     def get_list_filter(self, request):
         return self.list_filter if edits_others(request) else ["status", "categories"]
@@ -182,8 +183,8 @@ class PostAdmin(admin.ModelAdmin):
 def indented(node, label):
     """A category's or page's name in the list, indented by its depth in the tree."""
     return format_html(
-        '<span style="padding-left:{}em">{}{}</span>',
-        node.depth * 1.5,
+        '<span class="tree-depth-{}">{}{}</span>',  # classes in admin.css: the CSP bars style=""
+        min(node.depth, 9),
         "└ " if node.depth else "",
         label,
     )
@@ -283,3 +284,19 @@ def post_admin_extend(*, mixin=None, inline=None) -> None:
     extra = {"inlines": [*current.inlines, inline]} if inline else {}
     admin.site.unregister(Post)
     admin.site.register(Post, type("PostAdmin", bases, extra))
+
+
+@admin.register(FailedLogin)
+class FailedLoginAdmin(admin.ModelAdmin):
+    """Failed and refused log-ins, for editors to spot someone guessing passwords."""
+
+    list_display = ["at", "username", "ip_address", "outcome", "path"]
+    list_filter = ["outcome", "path"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

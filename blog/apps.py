@@ -8,7 +8,11 @@ class BlogConfig(AppConfig):
     verbose_name = _("Blog")
 
     def ready(self):
-        from blog import signals
+        from django.contrib.auth.signals import user_login_failed
+
+        from blog import logins, signals
+
+        user_login_failed.connect(logins.login_failed, dispatch_uid="blog-login-failed")
 
         post_migrate.connect(signals.sync_site_domain, sender=self)
         post_migrate.connect(signals.sync_roles)  # after every app: its permissions exist then

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from blog.links import safe_url
+
 
 @dataclass(frozen=True)
 class Widget:
@@ -111,9 +113,9 @@ SOCIAL_FIELDS = [
 def social_profiles(site_settings) -> list[dict]:
     """The profiles the editor filled in, in a fixed order, then the RSS feed if wanted."""
     profiles = [
-        {"key": key, "label": label, "url": getattr(site_settings, field, "")}
+        {"key": key, "label": label, "url": safe_url(getattr(site_settings, field, ""))}
         for field, key, label in SOCIAL_FIELDS
-        if getattr(site_settings, field, "")
+        if safe_url(getattr(site_settings, field, ""))
     ]
     if getattr(site_settings, "show_rss_link", False):
         profiles.append({"key": "rss", "label": "RSS feed", "url": reverse("blog:feed")})

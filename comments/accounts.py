@@ -18,8 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import services
 
-RATE_LIMITS = {"login": (10, 600), "signup": (5, 3600), "password-reset": (5, 3600)}
-
 
 class ActivationTokenGenerator(PasswordResetTokenGenerator):
     """A link that works once: the hash changes when the account becomes active."""
@@ -62,11 +60,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
         if html_email_template_name:
             html = render_to_string(html_email_template_name, context)
         services.mail_queue(subject, body, from_email, [to_email], html=html)
-
-
-def rate_limited(request, scope: str) -> bool:
-    limit, window = RATE_LIMITS[scope]
-    return services.rate_limit_hit(request, scope=scope, limit=limit, window=window)
 
 
 def signup_create(*, form: SignupForm, next_url: str = ""):

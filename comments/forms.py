@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 
+from blog.links import validate_web_url
 from comments.models import Comment
 
 COMMENT_MAX_LENGTH = 5000
@@ -26,7 +27,9 @@ class CommentForm(XtdCommentForm):
         fields = self.fields
         fields["name"] = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
         fields["email"] = forms.EmailField(label=_("Email"))
-        fields["url"] = forms.URLField(label=_("Website"), required=False, max_length=200)
+        fields["url"] = forms.URLField(
+            label=_("Website"), required=False, max_length=200, validators=[validate_web_url]
+        )
         fields["comment"] = forms.CharField(
             label=_("Comment"),
             max_length=COMMENT_MAX_LENGTH,

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_comments_xtd import views as xtd_views
 from django_comments_xtd.models import XtdComment
 
+from blog import logins
 from comments import accounts, selectors, services
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
@@ -111,12 +112,13 @@ def comment_reply(request, cid):
 
 
 class RateLimitMixin:
-    """Refuse a flood of form posts from one address with 429 and a clear page."""
+    """Refuse a flood of form posts from one address or for one account name with 429 and a
+    clear page (blog.logins)."""
 
     scope = ""
 
     def post(self, request, *args, **kwargs):
-        if accounts.rate_limited(request, self.scope):
+        if logins.attempt_refused(request, self.scope):
             return render(request, "registration/rate_limited.html", status=429)
         return super().post(request, *args, **kwargs)
 

@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from blog import logins
 from blog.sitemaps import sitemaps
 from blog.views import healthz
 
@@ -35,6 +36,8 @@ urlpatterns = [
         re_path(rf"^admin/(?P<app>{app})/(?P<model>{'|'.join(models)})/(?P<rest>.*)$", moved_admin)
         for app, models in MOVED_ADMIN.items()
     ),
+    # The admin's log-in takes the same limits as the readers' (blog.logins).
+    path("admin/login/", logins.throttled("login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

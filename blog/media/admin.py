@@ -185,7 +185,7 @@ class ImageAdmin(admin.ModelAdmin):
         small = image.rendition_near(160)
         url = small.file.url if small else image.file.url
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover" loading="lazy">',
+            '<img class="admin-thumb" src="{}" alt="" width="80" height="{}" loading="lazy">',
             url, max(1, round(80 * image.height / image.width)),
         )  # fmt: skip
 
@@ -201,7 +201,7 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, image):
         shown = image.rendition_near(640) or image.rendition_near(640, fallback=True)
         return format_html(
-            '<a href="{}"><img src="{}" alt="" style="max-width:min(640px,100%);height:auto"></a>',
+            '<a href="{}"><img class="admin-preview" src="{}" alt=""></a>',
             image.get_absolute_url(), shown.file.url if shown else image.file.url,
         )  # fmt: skip
 

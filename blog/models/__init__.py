@@ -20,7 +20,7 @@ from blog.models.posts import (
     TaggedPost,
     unique_slug,
 )
-from blog.models.ratelimit import RateCounter
+from blog.models.ratelimit import FailedLogin, RateCounter
 from blog.models.redirects import LegacyLink
 from blog.models.site import SingletonModel, SiteSettings
 
@@ -42,4 +42,5 @@ __all__ = [
     "SiteSettings",
     "LegacyLink",
     "RateCounter",
+    "FailedLogin",
 ]

@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from blog import jobs
+from blog.links import safe_url, validate_web_url, validate_web_url_lines
 from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html
 
@@ -262,10 +263,13 @@ class AuthorProfile(models.Model):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     bio = models.TextField(_("bio"), blank=True, help_text=_("Shown in the box under each post."))
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_url])
     twitter = models.CharField(_("X/Twitter handle"), max_length=100, blank=True)
     links = models.TextField(
-        _("other profile links"), blank=True, help_text=_("One address per line.")
+        _("other profile links"),
+        blank=True,
+        validators=[validate_web_url_lines],
+        help_text=_("One http:// or https:// address per line."),
     )
 
     class Meta:
@@ -283,4 +287,5 @@ class AuthorProfile(models.Model):
         return self.display_name or self.user.get_full_name() or self.user.get_username()
 
     def link_list(self):
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+        """The other profile links that are safe to print (blog.links), in order."""
+        return [url for url in map(safe_url, self.links.splitlines()) if url]

@@ -18,3 +18,27 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key[:12]}… {self.hits} until {self.expires:%H:%M:%S}"
+
+
+class FailedLogin(models.Model):
+    """A log-in that failed (wrong password, unknown name) or was refused for too many
+    attempts; kept for editors to see in the admin (blog.logins)."""
+
+    class Outcome(models.TextChoices):
+        WRONG = "wrong", _("Wrong name or password")
+        THROTTLED = "throttled", _("Refused: too many attempts")
+
+    username = models.CharField(_("account name tried"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed log-in")
+        verbose_name_plural = _("failed log-ins")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["username", "-at"], name="failed_login_user_idx")]
+
+    def __str__(self):
+        return f"{self.username or '?'} from {self.ip_address or '?'}"

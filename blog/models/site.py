@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from blog import widgets
+from blog.links import validate_web_url
 
 
 class SingletonModel(models.Model):
@@ -30,16 +31,16 @@ class SiteSettings(SingletonModel):
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     about = models.TextField(_("about text"), blank=True)
     posts_per_page = models.PositiveSmallIntegerField(_("posts per page"), default=10)
-    facebook_url = models.URLField(_("Facebook"), blank=True)
-    twitter_url = models.URLField(_("X/Twitter"), blank=True)
-    mastodon_url = models.URLField(_("Mastodon"), blank=True)
-    flickr_url = models.URLField(_("Flickr"), blank=True)
-    pinterest_url = models.URLField(_("Pinterest"), blank=True)
-    instagram_url = models.URLField(_("Instagram"), blank=True)
-    youtube_url = models.URLField(_("YouTube"), blank=True)
-    bluesky_url = models.URLField(_("Bluesky"), blank=True)
-    linkedin_url = models.URLField(_("LinkedIn"), blank=True)
-    tumblr_url = models.URLField(_("Tumblr"), blank=True)
+    facebook_url = models.URLField(_("Facebook"), blank=True, validators=[validate_web_url])
+    twitter_url = models.URLField(_("X/Twitter"), blank=True, validators=[validate_web_url])
+    mastodon_url = models.URLField(_("Mastodon"), blank=True, validators=[validate_web_url])
+    flickr_url = models.URLField(_("Flickr"), blank=True, validators=[validate_web_url])
+    pinterest_url = models.URLField(_("Pinterest"), blank=True, validators=[validate_web_url])
+    instagram_url = models.URLField(_("Instagram"), blank=True, validators=[validate_web_url])
+    youtube_url = models.URLField(_("YouTube"), blank=True, validators=[validate_web_url])
+    bluesky_url = models.URLField(_("Bluesky"), blank=True, validators=[validate_web_url])
+    linkedin_url = models.URLField(_("LinkedIn"), blank=True, validators=[validate_web_url])
+    tumblr_url = models.URLField(_("Tumblr"), blank=True, validators=[validate_web_url])
     show_rss_link = models.BooleanField(_("show the RSS feed in “Follow us”"), default=True)
     sidebar_widgets = models.CharField(
         _("sidebar widgets"),

@@ -5,10 +5,23 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from blog import selectors, widgets
+from blog import links, selectors, widgets
 from blog.models import Page, SiteSettings
 
 register = template.Library()
+
+
+@register.filter
+def safe_url(value):
+    """An address to print as a link: http(s) only, else "" (blog.links, checked again here)."""
+    return links.safe_url(str(value or ""))
+
+
+@register.filter
+def safe_link_url(value):
+    """Like safe_url, also admitting mailto: addresses."""
+    return links.safe_url(str(value or ""), mailto=True)
+
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 

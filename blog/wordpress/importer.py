@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from blog.links import safe_url
 from blog.models import (
     AuthorProfile,
     Category,
@@ -260,7 +261,7 @@ class Importer(PageImport):
         return Comment(
             id=pk, comment_ptr_id=pk, xtdcomment_ptr_id=pk,
             content_type=self.post_type, object_pk=str(post.pk), site_id=settings.SITE_ID,
-            user_name=wp.author[:50], user_email=wp.email[:254], user_url=wp.url[:200],
+            user_name=wp.author[:50], user_email=wp.email[:254], user_url=safe_url(wp.url)[:200],
             ip_address=wp.ip or None, comment=wp.content,
             submit_date=aware(wp.date) or post.published_at,
             kind=wp.kind if mention else "comment",

@@ -205,7 +205,7 @@ def test_category_list_shows_the_tree(client, editor):
     page = client.get("/admin/blog/category/").content.decode()
     order = [page.index(name) for name in [">Economy<", ">Iran<", "└ Nuclear", "└ Talks"]]
     assert order == sorted(order)
-    assert 'padding-left:3.0em">└ Talks' in page
+    assert 'tree-depth-2">└ Talks' in page
 
 
 def test_category_moved_inside_its_own_child_explains_and_changes_nothing(client, editor):
@@ -409,3 +409,23 @@ def test_admin_pages_of_moved_models_redirect_from_their_old_address(client, old
     response = client.get(old)
     assert response.status_code == 301
     assert response["Location"] == new
+
+
+def test_author_cannot_make_their_new_post_sticky(client, author):
+    post_form(client, ADD_URL, title="Pin me", status="published", sticky="on")
+    assert Post.objects.get().sticky is False
+
+
+def test_author_cannot_make_their_own_post_sticky(client, author):
+    mine = make_post("Mine", author=author)
+    post_form(client, change_url(mine), title="Mine", slug="mine", sticky="on")
+    mine.refresh_from_db()
+    assert mine.sticky is False
+
+
+def test_editor_makes_a_post_sticky(client, editor):
+    post = make_post("Big news")
+    post_form(client, change_url(post), title="Big news", slug="big-news", sticky="on",
+              author=post.author_id)  # fmt: skip
+    post.refresh_from_db()
+    assert post.sticky is True

@@ -39,14 +39,41 @@ def browser():
         browser.close()
 
 
+# What chromium prints in the console when the Content-Security-Policy blocks something.
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy")
+
+
+def watched_page(context):
+    """A new page of context; the CSP violations chromium reports in the console of any page of
+    the context are collected in page.csp_violations."""
+    violations = []
+    context.on(  # the context's console: popups (the image picker) are watched too
+        "console",
+        lambda message: (
+            any(marker in message.text for marker in CSP_MARKERS)
+            and violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.csp_violations = violations
+    return page
+
+
+def close_checked(page, context):
+    """Close the context, then fail the test if the policy blocked anything on its pages."""
+    violations = list(page.csp_violations)
+    context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = watched_page(context)
     yield page
-    context.close()
+    close_checked(page, context)
 
 
 @pytest.fixture
@@ -55,10 +82,9 @@ def phone_page(browser, live_server, settings):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, base_url=live_server.url
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = watched_page(context)
     yield page
-    context.close()
+    close_checked(page, context)
 
 
 def screenshot(page, name):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from blog.models import Post, SiteSettings
 from blog.stats.models import DailyPostViews, DailyReferrer, DailySiteViews, Like
@@ -60,7 +61,7 @@ def test_reader_likes_a_post_and_sees_the_count_change(page, demo):
     assert likes.locator(".likes-count").inner_text() == "2 bloggers like this."
     assert likes.locator(".likers .avatar").count() == 2
     likes.get_by_role("button", name="Like").click()
-    page.wait_for_function("document.querySelector('#likes .like-button').ariaPressed === 'true'")
+    expect(page.locator("#likes .like-button")).to_have_attribute("aria-pressed", "true")
     assert likes.locator(".likes-count").inner_text() == "You and 2 other bloggers like this."
     assert page.evaluate("location.hash") == ""  # the script did it, no page load
     likes.scroll_into_view_if_needed()
@@ -68,7 +69,7 @@ def test_reader_likes_a_post_and_sees_the_count_change(page, demo):
     page.reload()
     assert page.locator("#likes .likes-count").inner_text() == "You and 2 other bloggers like this."
     page.locator("#likes").get_by_role("button", name="Liked").click()
-    page.wait_for_function("document.querySelector('#likes .like-button').ariaPressed === 'false'")
+    expect(page.locator("#likes .like-button")).to_have_attribute("aria-pressed", "false")
     assert page.locator("#likes .likes-count").inner_text() == "2 bloggers like this."
 
 

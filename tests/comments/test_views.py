@@ -331,7 +331,7 @@ def test_avatars_are_made_locally(client, rules):
     post = make_post()
     make_comment(post, user_name="Ada Lovelace", user_email="ada@example.com")
     body = page(client, post)
-    assert 'class="comment-avatar"' in body and ">AL</span>" in body
+    assert 'class="comment-avatar hue-' in body and ">AL</span>" in body
     assert "gravatar" not in body and "ada@example.com" not in body
 
 
