@@ -479,3 +479,19 @@ def test_category_moved_so_its_children_would_pass_the_limit_changes_nothing(cli
     assert "The address would be 1004 characters long" in response.content.decode()
     branch.refresh_from_db()
     assert branch.parent is None
+
+
+@pytest.mark.parametrize("field", ["title", "body", "excerpt", "tags", "slug"])
+def test_add_form_with_a_nul_character_explains_and_saves_nothing(client, editor, field):
+    fields = {"title": "Kerry in Cairo", field: "a\x00b"}
+    response = post_form(client, ADD_URL, **fields)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    assert not Post.objects.exists()
+
+
+def test_category_form_with_a_nul_character_explains_and_saves_nothing(client, editor):
+    response = client.post("/admin/blog/category/add/", {"name": "a\x00b", "slug": ""})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Category.objects.exists()
