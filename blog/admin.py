@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagWidget
+from taggit.models import Tag
 
 from blog import selectors, services, widgets
 from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
@@ -62,6 +63,23 @@ class PostAdminForm(forms.ModelForm):
                 }
             )
         }
+
+    def clean_tags(self):
+        """taggit keeps a tag's name in a 100-character column: a longer one is refused here,
+        with the post and everything typed in the form kept, instead of failing on save."""
+        names = self.cleaned_data["tags"]
+        limit = Tag._meta.get_field("name").max_length
+        errors = [
+            ValidationError(
+                _("A tag can have at most %(limit)d characters; “%(start)s…” has %(length)d."),
+                params={"limit": limit, "start": name[:40], "length": len(name)},
+            )
+            for name in names
+            if len(name) > limit
+        ]
+        if errors:
+            raise ValidationError(errors)
+        return names
 
 
 class ActionCategoryField(forms.ModelChoiceField):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,7 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_login_failed
+        from taggit.models import Tag
 
         from blog import logins, signals
 
@@ -16,3 +17,4 @@ class BlogConfig(AppConfig):
 
         post_migrate.connect(signals.sync_site_domain, sender=self)
         post_migrate.connect(signals.sync_roles)  # after every app: its permissions exist then
+        pre_save.connect(signals.fit_tag_slug, sender=Tag)

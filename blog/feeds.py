@@ -2,16 +2,21 @@ from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from blog import selectors, signals
 from blog.models import Category, Post, SiteSettings
+from blog.xmltext import SafeAtomFeed, SafeRssFeed
 
 FEED_SIZE = 20
 
 
 class LatestPostsFeed(Feed):
-    """The newest published posts; subclasses narrow them to a category, tag or author."""
+    """The newest published posts; subclasses narrow them to a category, tag or author.
+
+    Titles, names and texts with characters XML cannot carry are cleaned (blog.xmltext).
+    """
+
+    feed_type = SafeRssFeed
 
     def title(self, obj=None):
         site = SiteSettings.load().title
@@ -57,7 +62,7 @@ class LatestPostsFeed(Feed):
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestPostsFeed.description
 
 
@@ -70,7 +75,7 @@ class CategoryFeed(LatestPostsFeed):
 
 
 class CategoryAtomFeed(CategoryFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestPostsFeed.description
 
 
@@ -86,7 +91,7 @@ class TagFeed(LatestPostsFeed):
 
 
 class TagAtomFeed(TagFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestPostsFeed.description
 
 
@@ -102,5 +107,5 @@ class AuthorFeed(LatestPostsFeed):
 
 
 class AuthorAtomFeed(AuthorFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestPostsFeed.description

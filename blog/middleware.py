@@ -1,9 +1,30 @@
 import re
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from blog.models import SiteSettings
+
+
+def nul_byte_middleware(get_response):
+    """Answer 404 to an address and 400 to a query parameter holding a NUL character.
+
+    PostgreSQL text cannot hold NUL (psycopg raises DataError: a 500), and no address or search
+    of the blog has one, so such a request is refused before any view or middleware queries
+    the database with it. Form fields need no check here: Django's CharField refuses NUL with a
+    field error (ProhibitNullCharactersValidator).
+    """
+
+    def middleware(request):
+        if "\x00" in request.path_info:
+            raise Http404("No address of this blog holds a NUL character.")
+        if any("\x00" in key or any("\x00" in v for v in values)
+               for key, values in request.GET.lists()):  # fmt: skip
+            return render(request, "400.html", status=400)
+        return get_response(request)
+
+    return middleware
 
 
 def site_settings_middleware(get_response):

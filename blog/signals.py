@@ -37,3 +37,16 @@ def sync_roles(**kwargs):
     from blog.roles import roles_ensure
 
     roles_ensure(apps)
+
+
+def fit_tag_slug(sender, instance, **kwargs):
+    """pre_save of taggit's Tag: a slug that would pass its 100-character column is cut to fit
+    and kept unique (taggit makes it from the whole name, and NFKC can make it longer than the
+    name: "㎒" is "mhz"; its "_1" suffix for a clash can push it over too)."""
+    from blog.models import unique_slug
+
+    limit = sender._meta.get_field("slug").max_length
+    if len(instance.slug) > limit:
+        instance.slug = unique_slug(
+            sender, instance.name, instance_pk=instance.pk, max_length=limit
+        )

@@ -1,9 +1,9 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post, SiteSettings
+from blog.xmltext import SafeAtomFeed, SafeRssFeed
 from comments import selectors
 from comments.templatetags.comments_tags import comment_text
 
@@ -11,7 +11,12 @@ FEED_SIZE = 30
 
 
 class LatestCommentsFeed(Feed):
-    """The newest approved comments on the whole blog; the post feed narrows them to one post."""
+    """The newest approved comments on the whole blog; the post feed narrows them to one post.
+
+    A comment pasted with control characters is cleaned for the feed only (blog.xmltext).
+    """
+
+    feed_type = SafeRssFeed
 
     def title(self, obj=None):
         if obj is not None:
@@ -44,7 +49,7 @@ class LatestCommentsFeed(Feed):
 
 
 class LatestCommentsAtomFeed(LatestCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = LatestCommentsFeed.description
 
 
@@ -54,5 +59,5 @@ class PostCommentsFeed(LatestCommentsFeed):
 
 
 class PostCommentsAtomFeed(PostCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
     subtitle = PostCommentsFeed.description

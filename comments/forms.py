@@ -10,6 +10,9 @@ from comments.models import Comment
 
 COMMENT_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 50  # django-comments' user_name column
+# django-comments' user_email column, and what SMTP can deliver to (RFC 5321 § 4.5.3.1.3);
+# Django's EmailField alone lets 320 through, which the column refuses once the link is used.
+EMAIL_MAX_LENGTH = 254
 DUPLICATE = _("Duplicate comment detected; it looks as though you’ve already said that!")
 GONE = _("The comment you are replying to is no longer available.")
 
@@ -26,7 +29,7 @@ class CommentForm(XtdCommentForm):
         self.seconds_taken = None
         fields = self.fields
         fields["name"] = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
-        fields["email"] = forms.EmailField(label=_("Email"))
+        fields["email"] = forms.EmailField(label=_("Email"), max_length=EMAIL_MAX_LENGTH)
         fields["url"] = forms.URLField(
             label=_("Website"), required=False, max_length=200, validators=[validate_web_url]
         )

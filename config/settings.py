@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "blog.middleware.nul_byte_middleware",  # before anything that queries with the address
     "blog.middleware.site_settings_middleware",
     "blog.middleware.legacy_redirect_middleware",
     "blog.stats.middleware.count_views_middleware",

@@ -126,8 +126,13 @@ class FollowerAdmin(admin.ModelAdmin):
         if result.invalid:
             shown = ", ".join(result.invalid[:10]) + (" …" if len(result.invalid) > 10 else "")
             n = len(result.invalid)
-            msg = ngettext("%(n)d line is not an address: %(shown)s",
-                           "%(n)d lines are not addresses: %(shown)s", n)  # fmt: skip
+            msg = ngettext(
+                "%(n)d line is not an address mail can go to (malformed, or over 254 "
+                "characters): %(shown)s",
+                "%(n)d lines are not addresses mail can go to (malformed, or over 254 "
+                "characters): %(shown)s",
+                n,
+            )
             self.message_user(request, msg % {"n": n, "shown": shown}, messages.WARNING)
 
     def export_view(self, request):

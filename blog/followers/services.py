@@ -32,6 +32,7 @@ COUNT_CACHE_SECONDS = 120
 # Follow requests: per network address, and confirmation emails per email address.
 IP_LIMIT = (10, 3600)
 ADDRESS_LIMITS = [(1, 10 * 60), (3, 24 * 3600)]
+EMAIL_MAX_LENGTH = Follower._meta.get_field("email").max_length  # 254
 
 _CONFIRM_SALT = "blog.followers.confirm"
 _UNSUBSCRIBE_SALT = "blog.followers.unsubscribe"
@@ -45,9 +46,15 @@ class TransientSendError(Exception):
 
 
 def normalize_email(address: str) -> str:
-    """The address as stored: trimmed, domain in lower case; raises ValidationError if bad."""
+    """The address as stored: trimmed, domain in lower case; raises ValidationError if bad,
+    or longer than the 254 characters mail can be delivered to (RFC 5321) and stored in."""
     address = (address or "").strip()
     validate_email(address)
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise ValidationError(
+            f"An address can have at most {EMAIL_MAX_LENGTH} characters (this one has "
+            f"{len(address)})."
+        )
     local, _, domain = address.rpartition("@")
     if not local.isascii():
         raise ValidationError("Use an address with only plain letters before the @.")

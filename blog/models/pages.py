@@ -119,7 +119,8 @@ class Page(SlugTree, models.Model):
     def clean(self):
         if self.filed_under_itself():
             raise ValidationError({"parent": _("A page cannot be filed under itself.")})
-        slug = self.slug or slugify(self.title, allow_unicode=True)
+        slug = self.slug or slugify(self.title, allow_unicode=True)[:192]
+        self.check_path_length(slug)
         if self.parent is None and page_slug_reserved(slug):
             raise ValidationError({"slug": _(
                 "/%(slug)s/ is one of the blog’s own addresses: choose another slug, or file "

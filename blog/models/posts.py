@@ -76,6 +76,7 @@ class Category(SlugTree, models.Model):
     def clean(self):
         if self.filed_under_itself():
             raise ValidationError({"parent": _("A category cannot be filed inside itself.")})
+        self.check_path_length(self.slug or slugify(self.name, allow_unicode=True)[:192])
         if self.slug and self.path_taken(self.path_for(self.slug)):
             raise ValidationError(
                 {"slug": _("Another category with this parent already has this slug.")}

@@ -16,6 +16,7 @@ from taggit.models import Tag
 
 from blog.models import AuthorProfile, Category, Page, Post
 from blog.wordpress.importer import COMMENT_STATUS, STATUSES
+from blog.xmltext import XmlSafeWriter
 
 WXR_NAMESPACES = (
     'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
@@ -42,7 +43,12 @@ def local(value):
 
 
 def wordpress_export(*, out, site_url, title):
-    """Write the whole blog as WXR 1.2 to the text stream out, post by post."""
+    """Write the whole blog as WXR 1.2 to the text stream out, post by post.
+
+    Every piece goes through XmlSafeWriter: text with characters XML 1.0 forbids (a comment
+    pasted from a PDF) would otherwise make a file that no XML reader, ours included, accepts.
+    """
+    out = XmlSafeWriter(out)
     out.write(f'<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" {WXR_NAMESPACES}>\n')
     out.write(f"<channel>\n<title>{escape(title)}</title>\n<link>{escape(site_url)}</link>\n")
     out.write(f"<wp:wxr_version>1.2</wp:wxr_version>\n<wp:base_site_url>{escape(site_url)}")

@@ -6,8 +6,7 @@ LegacyLink, so a second run updates instead of duplicating, and old addresses re
 (blog.wordpress.exporter goes the other way; followers come from blog.followers.wpcom.)
 """
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +31,7 @@ from blog.models import (
 from blog.wordpress import wxr
 from blog.wordpress.bulk import insert_mti, reserve_ids, thread_comments
 from blog.wordpress.pages import PageImport, aware
+from blog.wordpress.report import Report
 
 STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -41,22 +41,6 @@ STATUSES = {
     "private": Post.Status.PRIVATE,
 }
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
-
-
-@dataclass
-class Report:
-    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    problems: list[str] = field(default_factory=list)
-
-    def add(self, kind, outcome):
-        self.counts[kind][outcome] += 1
-
-    def table(self):
-        lines = [f"{'':14}{'created':>9}{'updated':>9}{'skipped':>9}"]
-        for kind in sorted(self.counts):
-            row = self.counts[kind]
-            lines.append(f"{kind:14}{row['created']:>9}{row['updated']:>9}{row['skipped']:>9}")
-        return "\n".join(lines)
 
 
 class Importer(PageImport):
@@ -81,6 +65,7 @@ class Importer(PageImport):
             getattr(self, f"on_{type(obj).__name__.lower()}")(obj)
         self.resolve_parents()
         self.import_pages()
+        self.report.close()
         return self.report
 
     def on_author(self, author):
@@ -90,14 +75,19 @@ class Importer(PageImport):
             user = User.objects.filter(email__iexact=author.email).first()
         outcome = "updated"
         if user is None:
-            user = User(username=author.login[:150], email=author.email, is_active=False)
-            user.first_name, user.last_name = author.first_name[:150], author.last_name[:150]
+            fit = self.report.fit
+            email = self.report.fit_or_drop(author.email, 254, "author email")
+            user = User(
+                username=fit(author.login, 150, "author login"), email=email, is_active=False,
+                first_name=fit(author.first_name, 150, "author first name"),
+                last_name=fit(author.last_name, 150, "author last name"),
+            )  # fmt: skip
             user.set_unusable_password()
             user.save()
             outcome = "created"
         profile, _ = AuthorProfile.objects.get_or_create(user=user)
         if author.display_name and not profile.display_name:
-            profile.display_name = author.display_name[:150]
+            profile.display_name = self.report.fit(author.display_name, 150, "author name")
             profile.save()
         self.link("author", author.wp_id, user.pk, f"/author/{author.login}/")
         self.authors[author.login] = user
@@ -111,7 +101,7 @@ class Importer(PageImport):
         category = category or Category.objects.filter(path=slug).first()
         outcome = "updated" if category else "created"
         category = category or Category(slug=slug)
-        category.name = term.name[:200] or slug
+        category.name = self.report.fit(term.name, 200, "category name") or slug
         category.description = term.description
         category.save()
         self.link("category", term.wp_id, category.pk)
@@ -121,7 +111,7 @@ class Importer(PageImport):
         self.report.add("categories", outcome)
 
     def on_tag(self, term):
-        name = term.name[:100] or term.slug
+        name = self.report.fit(term.name, 100, "tag name") or term.slug[:100]
         tag = Tag.objects.filter(name__iexact=name).first()
         if tag is None:
             tag = Tag.objects.create(name=name, slug=self.tag_slug(term.slug or name))
@@ -160,7 +150,8 @@ class Importer(PageImport):
         self.fill_post(post, item, status)
         post.save()
         post.categories.set(self.item_categories(item))
-        post.tags.set([name[:100] for kind, _slug, name in item.categories if kind == "tag"])
+        tags = [name for kind, _slug, name in item.categories if kind == "tag" and name]
+        post.tags.set([self.report.fit(name, 100, "tag name") for name in tags])
         self.link("post", item.wp_id, post.pk, urlsplit(item.link).path if item.link else "")
         self.report.add("posts", outcome)
         self.import_comments(post, item.comments)
@@ -175,7 +166,7 @@ class Importer(PageImport):
 
     def fill_post(self, post, item, status):
         published = aware(item.date) or post.published_at or timezone.now()
-        post.title = item.title[:300] or "(no title)"
+        post.title = self.report.fit(item.title, 300, "post title") or "(no title)"
         if not post.slug or (item.slug and post.slug != item.slug[:200]):
             post.slug = unique_slug(Post, item.slug or post.title, instance_pk=post.pk)
         post.author = self.author_for(item.creator)
@@ -197,11 +188,20 @@ class Importer(PageImport):
                 continue
             category = self.categories.get(slug)
             if category is None:
-                category = Category.objects.create(name=name[:200] or slug, slug=slug[:200])
-                self.categories[slug] = category
-                self.report.add("categories", "created")
+                category = self.categories[slug] = self.category_from_item(slug, name)
             found.append(category)
         return found
+
+    def category_from_item(self, slug, name):
+        """A top-level category an item names without the export declaring it: the one at
+        its address, or a new one (its nicename made a slug: it may hold "/" or spaces)."""
+        slug = slugify(slug or name, allow_unicode=True)[:200] or "category"
+        category = Category.objects.filter(path=slug).first()
+        if category is None:
+            name = self.report.fit(name, 200, "category name") or slug
+            category = Category.objects.create(name=name, slug=slug)
+            self.report.add("categories", "created")
+        return category
 
     def author_for(self, login):
         if login in self.authors:
@@ -256,19 +256,31 @@ class Importer(PageImport):
             self.report.add(f"{obj.kind}s", "created")
 
     def comment_object(self, Comment, post, wp, pk):
+        fit, fit_or_drop = self.report.fit, self.report.fit_or_drop
         mention = wp.kind != "comment" and wp.url
         status = COMMENT_STATUS.get(wp.approved, "pending")
         return Comment(
             id=pk, comment_ptr_id=pk, xtdcomment_ptr_id=pk,
             content_type=self.post_type, object_pk=str(post.pk), site_id=settings.SITE_ID,
-            user_name=wp.author[:50], user_email=wp.email[:254], user_url=safe_url(wp.url)[:200],
-            ip_address=wp.ip or None, comment=wp.content,
+            user_name=fit(wp.author, 50, "commenter name"),
+            user_email=fit_or_drop(wp.email, 254, "commenter email"),
+            user_url=fit_or_drop(safe_url(wp.url), 200, "commenter website"),
+            ip_address=self.ip_address(wp.ip), comment=wp.content,
             submit_date=aware(wp.date) or post.published_at,
             kind=wp.kind if mention else "comment",
-            source_url=wp.url[:500] if mention else "",
-            source_title=wp.author[:300] if mention else "",
+            source_url=fit_or_drop(wp.url, 500, "ping source address") if mention else "",
+            source_title=fit(wp.author, 300, "ping source title") if mention else "",
             status=status, is_public=status == "approved", is_removed=status in ("spam", "trash"),
         )  # fmt: skip
+
+    def ip_address(self, text):
+        """The commenter's IP as Postgres' inet column takes it; None (counted) for "unknown",
+        a host name or anything else an old plugin wrote there."""
+        try:
+            return str(ipaddress.ip_address(text)) if text else None
+        except ValueError:
+            self.report.not_stored("commenter IP", "not an IP address, left out")
+            return None
 
     # --- attachments -----------------------------------------------------------------------
 
@@ -279,7 +291,7 @@ class Importer(PageImport):
         existing = self.linked(Image, "attachment", item.wp_id)
         name = Path(urlsplit(item.attachment_url).path).name
         if existing is not None:
-            existing.title = item.title[:200] or existing.title
+            existing.title = self.report.fit(item.title, 200, "image title") or existing.title
             existing.caption = item.excerpt.strip() or existing.caption
             existing.save()
             self.report.add("images", "updated")
@@ -296,8 +308,10 @@ class Importer(PageImport):
         with path.open("rb") as handle:
             try:
                 image = image_create(
-                    upload=File(handle, name=name), title=item.title[:200] or name,
-                    alt_text=alt[:300], caption=item.excerpt.strip(),
+                    upload=File(handle, name=name),
+                    title=self.report.fit(item.title, 200, "image title") or name[:200],
+                    alt_text=self.report.fit(alt, 300, "image alt text"),
+                    caption=item.excerpt.strip(),
                 )  # fmt: skip
             except ValidationError as error:
                 self.report.add("images", "skipped")
@@ -315,6 +329,7 @@ class Importer(PageImport):
     def link(self, kind, wp_id, object_id, old_path=""):
         if not wp_id:
             return
+        old_path = self.report.fit_or_drop(old_path, 500, "old address (no redirect from it)")
         if self.links.get((kind, wp_id)) != object_id or old_path:
             LegacyLink.objects.update_or_create(
                 kind=kind, wp_id=wp_id, defaults={"object_id": object_id, "old_path": old_path}
@@ -323,7 +338,7 @@ class Importer(PageImport):
 
     def resolve_parents(self):
         while self.pending_parents:
-            category, parent_slug = self.pending_parents.pop()
+            category, parent_slug = self.pending_parents.pop(0)  # in file order: parents first
             parent = self.categories.get(parent_slug)
             if parent is None:
                 self.report.problems.append(
@@ -332,7 +347,20 @@ class Importer(PageImport):
                 )
             elif category.parent_id != parent.pk:
                 category.parent = parent
-                category.save()
+                self.save_within_path_limit(category, f"Category “{category.name}”")
+
+    def save_within_path_limit(self, node, label):
+        """Save a category or page; one whose address (or a descendant's) would pass the
+        path column goes to the top level instead, with a report line."""
+        try:
+            node.check_path_length(node.slug)
+        except ValidationError:
+            self.report.problems.append(
+                f"{label}: its address under its parent would be longer than 1000 characters; "
+                "imported at the top level"
+            )
+            node.parent = None
+        node.save()
 
     def tag_slug(self, value):
         return unique_slug(Tag, value, max_length=100)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from blog.models import Page, page_free_slug, page_slug_reserved
 from blog.wordpress import wxr
 
+PATH_LIMIT = Page._meta.get_field("path").max_length  # 1000
 # Pages have no review step or scheduled state here: pending ones come in as drafts, and a
 # scheduled page is published with its future time, so readers see it only from then on.
 PAGE_STATUSES = {
@@ -65,6 +66,13 @@ class PageImport:
         outcome = "updated" if page else "created"
         page = page or Page()
         self.fill_page(page, item, status, parent, slug)
+        if page.parent is not None and page.longest_path(page.slug) > PATH_LIMIT:
+            self.report.problems.append(
+                f"Page “{item.title}” (ID {item.wp_id}): its address under its parent would be "
+                f"longer than {PATH_LIMIT} characters; imported at the top level"
+            )
+            page.parent, parent = None, None
+            page.slug = page_free_slug(page.slug, parent=None, instance_pk=page.pk)
         page.save()
         if slug and page.slug != slug and parent is None and page_slug_reserved(slug):
             self.report.problems.append(
@@ -76,7 +84,7 @@ class PageImport:
 
     def fill_page(self, page, item, status, parent, slug):
         moved = page.pk is None or page.parent_id != (parent.pk if parent else None)
-        page.title = item.title[:300] or "(no title)"
+        page.title = self.report.fit(item.title, 300, "page title") or "(no title)"
         page.parent = parent
         if moved or not page.slug or (slug and page.slug != slug):
             page.slug = page_free_slug(slug or page.title, parent=parent, instance_pk=page.pk)

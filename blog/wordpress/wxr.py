@@ -7,6 +7,7 @@ exports carry WXR 1.0 to 1.2 with http:// or https:// addresses.
 """
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -222,6 +223,24 @@ def _item(elem):
     return item
 
 
+# The C0 control bytes XML 1.0 forbids (all but tab, LF and CR): WordPress exports them as they
+# were typed, which would make the whole file unreadable. In UTF-8 these bytes never occur
+# inside another character, so they can go byte by byte: VT and FF become a space, the others
+# nothing (as blog.xmltext.xml_safe does when the blog writes XML).
+_CONTROLS = bytes(range(0x20)).translate(None, b"\t\n\r\x0b\x0c")
+_AS_SPACE = bytes.maketrans(b"\x0b\x0c", b"  ")
+
+
+class _WithoutControls:
+    """A binary stream read through, with the control bytes XML 1.0 forbids taken out."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def read(self, size=-1):
+        return self.raw.read(size).translate(_AS_SPACE, _CONTROLS)
+
+
 _READERS = {
     "wp:author": _author,
     "wp:category": _category,
@@ -235,10 +254,16 @@ def read(source):
 
     source is a path or a binary file object. A file cut short or otherwise malformed raises
     WxrError naming the line, so a caller inside a transaction can roll everything back.
+    Control characters XML forbids (a text pasted from a PDF) are dropped, not refused.
     """
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as stream:
+            yield from read(stream)
+        return
     depth_items, channel = 0, None
     try:
-        for event, elem in iterparse(source, events=("start", "end"), forbid_dtd=True):
+        stream = _WithoutControls(source)
+        for event, elem in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             name = _tag(elem)
             if event == "start":
                 depth_items += name == "item"

@@ -429,3 +429,89 @@ def test_editor_makes_a_post_sticky(client, editor):
               author=post.author_id)  # fmt: skip
     post.refresh_from_db()
     assert post.sticky is True
+
+
+# Values longer than their columns
+
+
+def test_add_form_with_a_203_character_tag_explains_and_keeps_what_was_typed(client, editor):
+    tag = "Breaking " + "x" * 194
+    response = post_form(client, ADD_URL, title="Kerry in Cairo", body="<p>Talks.</p>",
+                         tags=f"Iran, {tag}")  # fmt: skip
+    assert response.status_code == 200
+    assert "A tag can have at most 100 characters; “Breaking xxx" in response.content.decode()
+    assert "has 203." in response.content.decode()
+    assert response.context["adminform"].form["title"].value() == "Kerry in Cairo"
+    assert not Post.objects.exists()
+
+
+def test_add_form_with_a_100_character_tag_saves_it(client, editor):
+    post_form(client, ADD_URL, title="Long tag", tags="y" * 100)
+    assert [tag.name for tag in Post.objects.get().tags.all()] == ["y" * 100]
+
+
+def test_tag_whose_address_outgrows_the_name_is_saved_with_a_shorter_one(client, editor):
+    post_form(client, ADD_URL, title="Radio", tags="㎒" * 100)  # each one is "mhz" in the slug
+    tag = Post.objects.get().tags.get()
+    assert (tag.name, len(tag.slug) <= 100) == ("㎒" * 100, True)
+    assert client.get(f"/tag/{tag.slug}/").status_code == 200
+
+
+def test_two_100_character_tags_with_one_address_both_save(client, editor):
+    make_post("First", tags=["a" * 99 + "!"])
+    post_form(client, ADD_URL, title="Second", tags="a" * 99 + "?")  # the same slug, and a clash
+    slugs = {tag.slug for tag in Post.objects.get(title="Second").tags.all()}
+    first = {tag.slug for tag in Post.objects.get(title="First").tags.all()}
+    assert len(slugs | first) == 2 and all(len(slug) <= 100 for slug in slugs | first)
+
+
+def deep_categories(levels=4, width=200):
+    parent = None
+    for level in range(levels):
+        parent = make_category(f"Level {level}", parent=parent, slug=str(level) * width)
+    return parent
+
+
+def test_category_whose_address_passes_1000_characters_explains_and_saves_nothing(client, editor):
+    deepest = deep_categories()
+    response = client.post("/admin/blog/category/add/",
+                           {"name": "Too deep", "slug": "z" * 200, "parent": deepest.pk})  # fmt: skip
+    assert response.status_code == 200
+    assert "The address would be 1004 characters long" in response.content.decode()
+    assert Category.objects.count() == 4
+
+
+def test_category_at_exactly_1000_characters_is_saved(client, editor):
+    deepest = deep_categories()
+    response = client.post("/admin/blog/category/add/",
+                           {"name": "Just fits", "slug": "z" * 196, "parent": deepest.pk})  # fmt: skip
+    assert response.status_code == 302
+    assert len(Category.objects.get(name="Just fits").path) == 1000
+
+
+def test_category_moved_so_its_children_would_pass_the_limit_changes_nothing(client, editor):
+    deepest = deep_categories(levels=3)
+    branch = make_category("Branch", slug="b" * 200)
+    make_category("Leaf", parent=branch, slug="l" * 200)
+    response = client.post(f"/admin/blog/category/{branch.pk}/change/",
+                           {"name": "Branch", "slug": "b" * 200, "parent": deepest.pk})  # fmt: skip
+    assert response.status_code == 200
+    assert "The address would be 1004 characters long" in response.content.decode()
+    branch.refresh_from_db()
+    assert branch.parent is None
+
+
+@pytest.mark.parametrize("field", ["title", "body", "excerpt", "tags", "slug"])
+def test_add_form_with_a_nul_character_explains_and_saves_nothing(client, editor, field):
+    fields = {"title": "Kerry in Cairo", field: "a\x00b"}
+    response = post_form(client, ADD_URL, **fields)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
+    assert not Post.objects.exists()
+
+
+def test_category_form_with_a_nul_character_explains_and_saves_nothing(client, editor):
+    response = client.post("/admin/blog/category/add/", {"name": "a\x00b", "slug": ""})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not Category.objects.exists()

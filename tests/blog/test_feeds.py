@@ -182,3 +182,26 @@ def test_robots_txt_names_the_sitemap_at_the_public_address(client):
     assert response["Content-Type"].startswith("text/plain")
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_site_feeds_show_a_title_with_a_control_character_without_it(client, url):
+    make_post("Breaking\x1dnews")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Breakingnews" in response.content
+    ElementTree.fromstring(response.content)  # well-formed
+
+
+@pytest.mark.parametrize("kind", ["category", "tag", "author"])
+def test_archive_feeds_are_well_formed_with_control_characters(client, kind):
+    author = make_user("desk")
+    category = make_category("News\x1d")
+    make_post("Title\x0bhere", author=author, categories=[category], tags=["tag"],
+              excerpt="Summary\x01")  # fmt: skip
+    urls = {"category": category.get_absolute_url(), "tag": "/tag/tag/", "author": "/author/desk/"}
+    for feed in ("feed/", "feed/atom/"):
+        response = client.get(urls[kind] + feed)
+        assert response.status_code == 200
+        assert b"Title here" in response.content
+        ElementTree.fromstring(response.content)

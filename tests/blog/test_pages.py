@@ -323,3 +323,22 @@ def test_sitemap_lists_published_pages_only(client):
     xml = client.get("/sitemap.xml").content.decode()
     assert f"<loc>http://testserver{about.get_absolute_url()}</loc>" in xml
     assert "/soon/" not in xml and "/staff/" not in xml
+
+
+def test_admin_form_refuses_a_page_whose_address_passes_1000_characters(client, editor):
+    parent = None
+    for level in range(4):
+        parent = make_page(f"Level {level}", parent=parent, slug=str(level) * 200)
+    response = page_form(client, ADD_URL, title="Too deep", slug="z" * 200, parent=parent.pk,
+                         author=editor.pk)  # fmt: skip
+    assert response.status_code == 200
+    assert "The address would be 1004 characters long" in response.content.decode()
+    assert Page.objects.count() == 4
+
+
+def test_admin_form_with_a_long_title_under_deep_parents_makes_an_address_that_fits(client, editor):
+    parent = None
+    for level in range(4):
+        parent = make_page(f"Level {level}", parent=parent, slug=str(level) * 200)
+    page_form(client, ADD_URL, title="t" * 300, parent=parent.pk, author=editor.pk)
+    assert len(Page.objects.get(title="t" * 300).path) <= 1000

@@ -196,3 +196,34 @@ def test_sidebar_widgets_are_cached_between_requests_but_not_forms(client, setti
     assert second <= first - 4  # categories, tags, recent posts and months come from the cache
     body = client.get("/").content.decode()
     assert ">Recent posts</h2>" in body and "Story 0" in body
+
+
+NUL_ADDRESSES = [
+    "/tag/a%00b/", "/tag/a%00b/feed/", "/tag/a%00b/feed/atom/", "/author/a%00b/",
+    "/author/a%00b/feed/", "/category/a%00b/", "/category/a%00b/feed/",
+    "/category/news/a%00b/", "/2024/01/02/a%00b/", "/2024/01/02/a%00b/feed/", "/a%00b/",
+    "/about/a%00b/", "/image/a%00b/", "/comments/confirm/a%00b/", "/followers/confirm/a%00b/",
+    "/admin/blog/post/a%00b/change/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", NUL_ADDRESSES)
+def test_address_with_a_nul_character_is_not_found(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/search/?q=a%00b", "/?p=1%00", "/?a%00b=1", "/feed/?x=%00", "/admin/blog/post/?q=%00"]
+)
+def test_query_parameter_with_a_nul_character_is_a_bad_request(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert "characters the blog cannot read" in response.content.decode()
+
+
+def test_search_with_another_control_character_still_finds_the_post(client):
+    make_post("Breaking news from Tehran")
+    response = client.get("/search/?q=Tehran%01")
+    assert "Breaking news from Tehran" in main_content(response)

@@ -112,3 +112,19 @@ def test_password_reset_mail_is_sent_by_the_queue(
 def test_nav_offers_log_in_and_sign_up_to_readers(client):
     body = client.get("/").content.decode()
     assert 'href="/accounts/login/?next=/"' in body and 'href="/accounts/signup/"' in body
+
+
+def test_sign_up_with_a_261_character_email_explains_and_creates_nothing(sign_up):
+    address = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63, "eeee"])
+    response = sign_up(email=address)
+    assert response.status_code == 200
+    assert "at most 254 characters (it has 261)" in response.content.decode()
+    assert not get_user_model().objects.filter(username="newreader").exists()
+    assert mail.outbox == []
+
+
+def test_sign_up_with_a_nul_character_in_the_name_explains_and_creates_nothing(sign_up):
+    response = sign_up(username="new\x00reader")
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not get_user_model().objects.exists()

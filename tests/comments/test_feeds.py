@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from defusedxml import ElementTree
+from django.core import mail
 
-from comments.models import Comment
-from tests.comments.factories import make_comment
+from comments.models import Comment, DiscussionSettings
+from tests.comments.factories import form_data, make_comment
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +49,36 @@ def test_comment_feeds_run_a_fixed_number_of_queries(client, django_assert_max_n
         make_comment(make_post(f"Post {i}"))
     with django_assert_max_num_queries(6):
         assert client.get("/comments/feed/").status_code == 200
+
+
+@pytest.mark.parametrize("feed", ["/comments/feed/", "/comments/feed/atom/", "feed/", "feed/atom/"])
+def test_comment_feeds_carry_a_comment_with_a_vertical_tab(client, feed):
+    post = make_post("Big story")
+    make_comment(post, "Pasted from a PDF\x0bsecond line", user_name="Ada\x1d")
+    url = feed if feed.startswith("/") else post.get_absolute_url() + feed
+    response = client.get(url)
+    assert response.status_code == 200
+    ElementTree.fromstring(response.content)
+    assert b"Pasted from a PDF second line" in response.content
+    assert b"by Ada<" in response.content or b"<name>Ada</name>" in response.content
+
+
+def test_guest_comment_with_a_vertical_tab_confirmed_by_mail_keeps_the_feeds_working(
+    client, django_capture_on_commit_callbacks, run_jobs
+):
+    """The issue's case: a returning commenter (published at once) pastes text from a PDF."""
+    assert DiscussionSettings.load().approval == DiscussionSettings.Approval.FIRST_TIME
+    post = make_post("Big story")
+    make_comment(post, "An earlier word.", user_email="ada@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/comments/post/", form_data(post, comment="From a PDF\x0bline two"))
+    assert sent.status_code == 302
+    run_jobs()
+    client.get(re.search(r"/comments/confirm/[^/\s\"]+/", mail.outbox[0].body).group(0))
+    assert Comment.objects.get(comment__startswith="From a PDF").status == Comment.Status.APPROVED
+    for url in ("/comments/feed/", "/comments/feed/atom/", post.get_absolute_url() + "feed/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "From a PDF line two" in ElementTree.tostring(
+            ElementTree.fromstring(response.content), encoding="unicode"
+        )

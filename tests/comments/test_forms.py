@@ -57,3 +57,36 @@ def test_same_text_from_the_same_address_is_a_duplicate_unless_trashed():
     earlier.status = Comment.Status.TRASH
     earlier.save()
     assert bound(post, comment="Same words").is_valid()
+
+
+# 64 characters before the @, labels of 63 after: valid, 261 characters in all.
+ADDRESS_261 = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63, "eeee"])
+
+
+def test_email_of_261_characters_is_refused_with_the_limit():
+    assert len(ADDRESS_261) == 261
+    form = bound(make_post(), email=ADDRESS_261)
+    assert form.errors["email"] == ["Ensure this value has at most 254 characters (it has 261)."]
+
+
+def test_email_of_254_characters_is_accepted():
+    address = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 56, "eeee"])
+    assert len(address) == 254
+    assert bound(make_post(), email=address).is_valid()
+
+
+def test_guest_comment_with_a_261_character_email_gives_the_text_back_and_mails_nothing(client):
+    from django.core import mail
+
+    post = make_post()
+    response = client.post("/comments/post/",
+                           form_data(post, email=ADDRESS_261, comment="My words."))  # fmt: skip
+    assert response.status_code == 400
+    assert "My words." in response.content.decode()
+    assert mail.outbox == [] and not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["name", "comment", "url", "email"])
+def test_nul_character_in_a_field_is_a_field_error(field):
+    form = bound(make_post(), **{field: "a\x00b"})
+    assert field in form.errors

@@ -440,3 +440,26 @@ def test_admin_sends_the_editor_a_test_email_of_the_post(
     assert mail.outbox[0].to == [editor.email]
     assert mail.outbox[0].subject == "[Test] A post to check"
     assert not Delivery.objects.exists()
+
+
+ADDRESS_261 = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63, "eeee"])
+
+
+def test_import_reports_a_261_character_address_and_adds_the_others():
+    result = csvfile.followers_import(addresses=["ok@example.com", ADDRESS_261], must_confirm=False)
+    assert (len(result.added), result.invalid) == (1, [ADDRESS_261])
+    assert list(Follower.objects.values_list("email", flat=True)) == ["ok@example.com"]
+
+
+def test_admin_import_names_an_address_over_254_characters(client, editor):
+    response = client.post("/admin/followers/follower/import/",
+                           {"file": upload(f"email\n{ADDRESS_261}\nok@example.com\n")},
+                           follow=True)  # fmt: skip
+    body = response.content.decode()
+    assert "1 address added" in body
+    assert "1 line is not an address mail can go to (malformed, or over 254 characters)" in body
+
+
+def test_import_with_a_nul_character_in_an_address_reports_it():
+    result = csvfile.followers_import(addresses=["a\x00b@example.com"], must_confirm=False)
+    assert result.invalid == ["a\x00b@example.com"] and not Follower.objects.exists()

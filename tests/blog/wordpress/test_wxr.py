@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from blog.wordpress import wxr
+from tests.blog.wordpress import wxr_samples as samples
 
 HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="{ns}excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -125,3 +126,19 @@ def test_wpautop_leaves_block_elements_and_pre_alone():
     assert "<p>Text after</p>" in result
     assert "<pre>code\n\nmore</pre>" in result
     assert "<p><ul>" not in result
+
+
+def test_export_with_raw_control_characters_is_read_with_them_dropped():
+    data = samples.export(
+        samples.item(1, "Breaking\x1dnews", body="From a PDF\x0bline two\x00",
+                     comments=[samples.comment(5, text="Pasted\x0ctext\x01")])
+    )  # fmt: skip
+    [item] = [obj for obj in wxr.read(io.BytesIO(data)) if isinstance(obj, wxr.Item)]
+    assert (item.title, item.content) == ("Breakingnews", "From a PDF line two")
+    assert item.comments[0].content == "Pasted text"
+
+
+def test_export_with_control_characters_keeps_every_script_around_them():
+    data = samples.export(samples.item(1, "ایران\x1d — 日本\x0b🗞️"))
+    [item] = [obj for obj in wxr.read(io.BytesIO(data)) if isinstance(obj, wxr.Item)]
+    assert item.title == "ایران — 日本 🗞️"

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         result = wpcom.followers_import_csv(text=text, confirmed=not options["must_confirm"])
         self.stdout.write(
             f"{len(result.added)} added, {result.existing} already following, "
-            f"{len(result.invalid)} not valid addresses"
+            f"{len(result.invalid)} not valid addresses (malformed, or over 254 characters)"
         )
         for address in result.invalid[:20]:
             self.stdout.write(self.style.WARNING(f"  ! not an address: {address}"))

@@ -1,0 +1,51 @@
+"""What an import did: counts per kind and outcome, and the lines an editor should read."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Report:
+    """Counts of created/updated/skipped per kind, and problems: one line each, for people."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    problems: list[str] = field(default_factory=list)
+    # (what, limit, outcome) -> how many values did not fit their column
+    unfit: Counter = field(default_factory=Counter)
+
+    def add(self, kind, outcome):
+        self.counts[kind][outcome] += 1
+
+    def fit(self, value, limit, what):
+        """value cut to the limit of its column, and counted for the report when it was cut.
+        For names and titles, where the start of the text still names the thing."""
+        if len(value) <= limit:
+            return value
+        self.unfit[(what, limit, "cut to fit")] += 1
+        return value[:limit]
+
+    def fit_or_drop(self, value, limit, what):
+        """value, or "" (counted for the report) when it is longer than its column: for email
+        and web addresses, which a cut would only make wrong."""
+        if len(value) <= limit:
+            return value
+        self.unfit[(what, limit, "left out")] += 1
+        return ""
+
+    def not_stored(self, what, reason):
+        """Count a value left out because its column cannot take it (reason says why)."""
+        self.unfit[(what, None, reason)] += 1
+
+    def close(self):
+        """Add one line per kind of value that did not fit to the problems."""
+        for (what, limit, outcome), n in sorted(self.unfit.items(), key=str):
+            size = f" longer than {limit} characters" if limit else ""
+            self.problems.append(f"{n} × {what}{size}: {outcome}")
+        self.unfit.clear()
+
+    def table(self):
+        lines = [f"{'':14}{'created':>9}{'updated':>9}{'skipped':>9}"]
+        for kind in sorted(self.counts):
+            row = self.counts[kind]
+            lines.append(f"{kind:14}{row['created']:>9}{row['updated']:>9}{row['skipped']:>9}")
+        return "\n".join(lines)
