@@ -20,6 +20,7 @@ from blog import jobs, ratelimit
 from blog.mail import header_text
 from blog.ratelimit import client_ip
 from comments import moderation
+from comments.forms import NAME_MAX_LENGTH
 from comments.models import Comment, DiscussionSettings
 
 EDITOR_GROUP = "Editor"
@@ -38,7 +39,8 @@ def comment_form_data(request):
     user = request.user
     if user.is_authenticated:
         profile = getattr(user, "profile", None)
-        data["name"] = (profile.name if profile else "") or user.get_full_name() or user.username
+        name = (profile.name if profile else "") or user.get_full_name() or user.username
+        data["name"] = name[:NAME_MAX_LENGTH]  # a long profile name is no error they could fix
         data["email"] = user.email
     return data
 

@@ -7,7 +7,6 @@ Pingback spec (comments.mentions.FAULTS).
 """
 
 import logging
-import re
 import xmlrpc.client
 
 from defusedxml.xmlrpc import DefusedExpatParser
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
+from blog import xmltext
 from blog.ratelimit import client_ip
 from comments.mentions import services as mentions
 from comments.mentions import sources
@@ -45,16 +45,11 @@ def loads(data: bytes) -> tuple[tuple, str | None]:
     return unmarshaller.close(), unmarshaller.getmethodname()
 
 
-# What XML 1.0 allows in a document (section 2.2, Char); anything else, such as U+000B in a
-# source page's title or a lone surrogate, would make the answer unreadable to the other blog.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def xml_safe(value):
-    """value with the characters XML 1.0 forbids removed from every string in it (lists and
-    dicts are walked); other types are returned as they are."""
+    """value with the characters XML 1.0 forbids cleaned from every string in it (lists and
+    dicts are walked; blog.xmltext.xml_safe decides per string); other types as they are."""
     if isinstance(value, str):
-        return _NOT_XML_CHAR.sub("", value)
+        return xmltext.xml_safe(value)
     if isinstance(value, list | tuple):
         return type(value)(xml_safe(item) for item in value)
     if isinstance(value, dict):

@@ -91,6 +91,18 @@ def test_confirmation_link_twice_posts_the_comment_once(client, send, work, rule
     assert Comment.objects.count() == 1
 
 
+def test_signed_in_reader_with_a_long_profile_name_still_posts(client, send, rules):
+    """The name comes from the profile, which the form cannot fix: it is cut to the column."""
+    reader = make_user("reader")
+    reader.profile.display_name = "Dr. " + "Khorasani-" * 8
+    reader.profile.save()
+    client.force_login(reader)
+    post = make_post()
+    response = send(post, comment="From my account, with my long name.")
+    assert response.status_code == 302
+    assert Comment.objects.get().user_name == ("Dr. " + "Khorasani-" * 8)[:50]
+
+
 def test_signed_in_reader_posts_directly(client, send, rules):
     reader = make_user("reader")
     client.force_login(reader)
