@@ -46,10 +46,11 @@ def loads(data: bytes) -> tuple[tuple, str | None]:
 
 
 def xml_safe(value):
-    """value with the characters XML 1.0 forbids cleaned from every string in it (lists and
-    dicts are walked; blog.xmltext.xml_safe decides per string); other types as they are."""
+    """value with the characters XML 1.0 forbids (blog.xmltext.XML_FORBIDDEN) dropped from every
+    string in it, lists and dicts walked; other types as they are. Dropped, not made spaces as
+    in feeds: the strings here are addresses and fault messages."""
     if isinstance(value, str):
-        return xmltext.xml_safe(value)
+        return xmltext.XML_FORBIDDEN.sub("", value)
     if isinstance(value, list | tuple):
         return type(value)(xml_safe(item) for item in value)
     if isinstance(value, dict):
