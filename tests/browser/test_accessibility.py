@@ -185,3 +185,80 @@ def test_reader_pages_scroll_no_wider_than_the_screen(browser, live_server, demo
             screenshot(page, f"reflow-{name}-{width}")
     context.close()
     assert too_wide == {}
+
+
+# The focused element: what it is, and the contrast of its focus ring with the background the
+# ring is drawn on (the parent's, up to the first one that is not transparent).
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).slice(0, 3).map(v => v / 255).map(
+    v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let bg = el.parentElement;
+  while (bg && (getComputedStyle(bg).backgroundColor === 'rgba(0, 0, 0, 0)')) bg = bg.parentElement;
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(style.outlineColor), lum(bg ? getComputedStyle(bg).backgroundColor : 'rgb(255,255,255)')];
+  return {id: el.id, text: el.innerText || el.value || '', cls: el.className || '',
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+          contrast: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}"""
+
+
+def tab(page, times=1, back=False):
+    for _ in range(times):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    return page.evaluate(FOCUSED)
+
+
+def tab_walk(page, limit=250):
+    """Tab from the top of the page to the sidebar's follow form; every element focused."""
+    walk = [tab(page)]
+    while walk[-1]["id"] != "follow-email" and limit:
+        walk.append(tab(page))
+        limit -= 1
+    return walk
+
+
+def position(walk, test):
+    return next(i for i, el in enumerate(walk) if test(el))
+
+
+@pytest.fixture
+def post_page(page, demo):
+    page.goto(reference_post().get_absolute_url())
+    return page
+
+
+def test_tab_order_runs_from_skip_link_through_post_likes_comments_to_follow(post_page):
+    walk = tab_walk(post_page)
+    assert walk[0]["text"] == "Skip to content"
+    order = [
+        position(walk, lambda el: "like-button" in el["cls"]),
+        position(walk, lambda el: "comment-reply-link" in el["cls"]),
+        position(walk, lambda el: el["id"] == "id_comment"),
+        position(walk, lambda el: el["id"] == "submit"),
+        position(walk, lambda el: el["id"] == "follow-email"),
+    ]
+    assert order == sorted(order)
+
+
+def test_focus_ring_has_three_to_one_contrast_wherever_it_shows(post_page):
+    walk = tab_walk(post_page)
+    weak = [
+        (el["id"] or el["text"][:30], round(el["contrast"], 1))
+        for el in walk
+        if not el["outline"] or el["contrast"] < 3
+    ]
+    assert weak == []
+
+
+def test_cancel_reply_returns_focus_to_the_reply_link(post_page):
+    reply = post_page.locator(".children .comment-reply-link").first
+    reply.focus()
+    post_page.keyboard.press("Enter")
+    assert post_page.evaluate("document.activeElement.id") == "id_comment"
+    while post_page.evaluate("document.activeElement.id") != "cancel-comment-reply-link":
+        post_page.keyboard.press("Shift+Tab")
+    post_page.keyboard.press("Enter")
+    assert reply.evaluate("link => link === document.activeElement")
