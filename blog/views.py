@@ -116,6 +116,19 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security cookie (expired, or cookies off): say what to do."""
+    return render(request, "403.html", {"csrf_failed": True}, status=403)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

@@ -92,3 +92,24 @@ apt_get() {
     sleep 10; waited=$((waited + 10))
   done
 }
+
+# axe-core and the Nu Html Checker (vnu.jar) for the accessibility tests, from npm into
+# var/node (git-ignored); node, npm and Java from Debian when the machine lacks them.
+A11Y_PACKAGES="axe-core@4.14.1 vnu-jar@26.9.27"
+ensure_a11y_tools() {
+  if ! command -v npm >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then
+    say "Installing node, npm and Java (axe-core and the Nu Html Checker)"
+    apt_get update -qq
+    apt_get install -y -qq nodejs npm default-jre-headless
+  fi
+  local stamp="$ROOT/var/node/.installed-$(echo "$A11Y_PACKAGES" | sha1sum | cut -c1-12)"
+  if [ ! -e "$stamp" ]; then
+    say "Installing $A11Y_PACKAGES into var/node"
+    mkdir -p "$ROOT/var/node"
+    # --ignore-scripts: vnu-jar's optional download of a Java runtime; Debian's is used.
+    npm install --prefix "$ROOT/var/node" --no-save --no-package-lock --no-audit --no-fund \
+      --ignore-scripts --loglevel=error $A11Y_PACKAGES
+    rm -f "$ROOT"/var/node/.installed-*
+    touch "$stamp"
+  fi
+}

@@ -63,6 +63,7 @@ DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef
 SECRET_KEY = os.environ.get("SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
 EMAIL_URL = os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "").rstrip("/")
 

@@ -28,6 +28,8 @@ def moved_admin(request, app, model, rest):
     return HttpResponsePermanentRedirect(target)
 
 
+handler400 = "blog.views.bad_request"
+handler403 = "blog.views.permission_denied"
 handler404 = "blog.views.page_not_found"
 handler500 = "blog.views.server_error"
 

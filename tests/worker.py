@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from django.db import connection
+from django.utils import timezone
 from procrastinate.contrib.django.django_connector import DjangoConnector
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,3 +70,18 @@ def wait_until(condition, timeout: float) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def run_until_idle(run_jobs):
+    """Run the in-memory queue's jobs like the worker until none is due (a job may queue
+    others; jobs that wait for a retry stay queued); the jobs, as run_jobs() returns them."""
+    for _ in range(10):
+        jobs = run_jobs()
+        now = timezone.now()
+        due = [
+            job for job in jobs.values()
+            if job["status"] == "todo" and (job["scheduled_at"] is None or job["scheduled_at"] <= now)
+        ]  # fmt: skip
+        if not due:
+            return jobs
+    raise AssertionError("jobs keep queueing jobs")

@@ -103,7 +103,7 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
         node.html_id = f"comment-{comment.pk}"
         node.text = comment_text(comment.comment)
         node.avatar = comment_avatar(comment)
-        node.iso_date = local.isoformat()
+        node.iso_date = local.isoformat(timespec="seconds")
         node.date = date_label(local)
         node.by_author = bool(comment.user_id) and comment.user_id == post.author_id
         node.reply_to = str(comment.pk)

@@ -10,6 +10,7 @@
   var cancel = document.getElementById("cancel-comment-reply-link");
   var home = document.createComment("respond");
   var original = title.firstChild.nodeValue;
+  var opener = null; // the Reply link that moved the form: focus goes back to it on cancel
   respond.parentNode.insertBefore(home, respond);
 
   function moveTo(comment, id, name) {
@@ -25,12 +26,15 @@
     replyTo.value = "0";
     title.firstChild.nodeValue = original;
     cancel.hidden = true;
+    if (opener) opener.focus();
+    opener = null;
   }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".comment-reply-link");
     if (link) {
       event.preventDefault();
+      opener = link;
       moveTo(link.closest("li.comment"), link.dataset.replyTo, link.dataset.replyName);
     } else if (event.target === cancel) {
       event.preventDefault();

@@ -17,6 +17,7 @@ from blog.followers.models import Delivery, Follower
 from blog.models import Post, SiteSettings
 from tests.factories import make_post
 from tests.smtpserver import SMTPServer
+from tests.worker import run_until_idle
 
 pytestmark = pytest.mark.django_db
 # The worker runs tasks in another thread, on another connection: rows must be committed.
@@ -31,20 +32,6 @@ GIF = (
 def add_followers(count, status=Follower.Status.ACTIVE, prefix="reader"):
     rows = [Follower(email=f"{prefix}{n}@example.com", status=status) for n in range(count)]
     return Follower.objects.bulk_create(rows)
-
-
-def run_all(run_jobs):
-    """Run jobs until none is due (a job may queue others)."""
-    for _ in range(10):
-        jobs = run_jobs()
-        now = timezone.now()
-        due = [
-            job for job in jobs.values()
-            if job["status"] == "todo" and (job["scheduled_at"] is None or job["scheduled_at"] <= now)
-        ]  # fmt: skip
-        if not due:
-            return jobs
-    raise AssertionError("jobs keep coming")
 
 
 def send_now(post):
@@ -80,7 +67,7 @@ def test_publishing_sends_the_post_to_every_active_follower_from_the_worker(run_
     add_followers(1, status=Follower.Status.BOUNCED, prefix="bounced")
     post = make_post("Breaking news")
     assert mail.outbox == []  # publishing returned without sending anything
-    run_all(run_jobs)
+    run_until_idle(run_jobs)
     assert sorted(message.to[0] for message in mail.outbox) == [
         "reader0@example.com",
         "reader1@example.com",
@@ -94,14 +81,14 @@ def test_publishing_sends_the_post_to_every_active_follower_from_the_worker(run_
 def test_a_scheduled_post_goes_out_when_it_goes_live_not_when_saved(run_jobs):
     add_followers(2)
     post = make_post("Later", published_at=timezone.now() + timedelta(hours=1))
-    run_all(run_jobs)
+    run_until_idle(run_jobs)
     assert mail.outbox == []
     assert not Delivery.objects.exists()
     Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     from blog.tasks import announce_post
 
     announce_post.defer(post_id=post.pk)
-    run_all(run_jobs)
+    run_until_idle(run_jobs)
     assert len(mail.outbox) == 2
 
 
@@ -110,7 +97,7 @@ def test_fan_out_is_one_task_per_batch(run_jobs, monkeypatch):
     monkeypatch.setattr(deliveries, "BATCH_SIZE", 2)
     add_followers(5)
     make_post()
-    jobs = run_all(run_jobs)
+    jobs = run_until_idle(run_jobs)
     batches = [job for job in jobs.values() if job["task_name"].endswith("send_post_batch")]
     assert len(batches) == 3
     assert {job["status"] for job in batches} == {"succeeded"}
@@ -124,7 +111,7 @@ def test_a_temporary_smtp_failure_keeps_the_rows_waiting_and_retries_the_batch_l
     add_followers(3)
     smtp.refuse["reader1@example.com"] = "451 4.3.0 Mailbox busy, try later"
     post = make_post()
-    jobs = run_all(run_jobs)
+    jobs = run_until_idle(run_jobs)
     [batch] = [job for job in jobs.values() if job["task_name"].endswith("send_post_batch")]
     assert (batch["status"], batch["attempts"]) == ("todo", 1)
     assert batch["scheduled_at"] > timezone.now()  # backing off

@@ -10,6 +10,7 @@ from blog.followers.models import Delivery, Follower
 from blog.models import Post, SiteSettings
 from tests.factories import make_post, make_user
 from tests.smtpserver import SMTPServer
+from tests.worker import run_until_idle
 
 pytestmark = pytest.mark.django_db
 committed = pytest.mark.django_db(transaction=True)
@@ -50,14 +51,6 @@ def send_now(post):
     deliveries.deliveries_send_batch(post_id=post.pk, first_id=min(ids), last_id=max(ids))
 
 
-def run_all(run_jobs):
-    for _ in range(10):
-        jobs = run_jobs()
-        if not any(job["status"] == "todo" for job in jobs.values()):
-            return jobs
-    raise AssertionError("jobs keep coming")
-
-
 def statuses(post):
     return sorted(Delivery.objects.filter(post=post).values_list("status", flat=True))
 
@@ -69,7 +62,7 @@ def statuses(post):
 def test_post_titled_with_a_line_separator_reaches_every_follower(run_jobs, smtp):
     add_followers(3)
     post = make_post(TITLE)
-    run_all(run_jobs)
+    run_until_idle(run_jobs)
     assert sorted(smtp.recipients()) == [f"reader{n}@example.com" for n in range(3)]
     assert {message["Subject"] for message in smtp.parsed()} == {"Fuel prices rise again"}
     assert statuses(post) == ["sent"] * 3
@@ -127,7 +120,7 @@ def test_mailing_that_fails_for_good_is_not_retried_and_fails_its_rows(run_jobs,
     add_followers(2)
     broken_mailing(monkeypatch)
     post = make_post()
-    jobs = run_all(run_jobs)
+    jobs = run_until_idle(run_jobs)
     [batch] = [job for job in jobs.values() if job["task_name"].endswith("send_post_batch")]
     assert batch["status"] == "failed"  # not retried: no retry mends it
     assert statuses(post) == ["failed", "failed"]
@@ -174,7 +167,7 @@ def test_send_again_after_a_fix_reaches_only_followers_not_reached(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/admin/blog/post/{post.pk}/followers/resend/")
     assert response.status_code == 302
-    run_all(run_jobs)
+    run_until_idle(run_jobs)
     assert sorted(smtp.recipients()) == [f"reader{n}@example.com" for n in range(3)]
     assert statuses(post) == ["sent"] * 3
 

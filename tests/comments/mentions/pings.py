@@ -4,11 +4,11 @@ way to run queued jobs until the jobs they queue are done too."""
 import xmlrpc.client
 
 from django.conf import settings
-from django.utils import timezone
 
 from comments.mentions import services as mentions
 from comments.mentions.tasks import verify_pingback
 from comments.models import Comment
+from tests.worker import run_until_idle  # noqa: F401  (the mentions tests take it from here)
 
 
 def linking_page(target, *, before="", after="", title="A blog that links", text="this post"):
@@ -25,20 +25,6 @@ def target_url(post):
 
 def mentions_of(post):
     return list(Comment.objects.for_post(post).exclude(kind=Comment.Kind.COMMENT))
-
-
-def run_until_idle(run_jobs):
-    """Run jobs like the worker until none is due (jobs that wait for a retry stay queued)."""
-    for _ in range(10):
-        jobs = run_jobs()
-        now = timezone.now()
-        due = [
-            job for job in jobs.values()
-            if job["status"] == "todo" and (job["scheduled_at"] is None or job["scheduled_at"] <= now)
-        ]  # fmt: skip
-        if not due:
-            return jobs
-    raise AssertionError("jobs keep queueing jobs")
 
 
 class DjangoClientTransport(xmlrpc.client.Transport):
