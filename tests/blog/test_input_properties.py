@@ -160,3 +160,20 @@ def test_admin_site_settings_keep_the_old_values_or_take_the_new(editor, title, 
     response = editor.post(path, data)
     assert response.status_code < 500
     assert_feeds_parse(editor)
+
+
+@pytest.mark.django_db(transaction=True)  # the mailing is planned when the post commits
+@examples
+@given(title=any_text)
+def test_followers_get_the_post_whatever_its_title(run_jobs, mailoutbox, title):
+    """Mail headers still build: a title's line breaks of every kind fold into the subject."""
+    from blog.followers.models import Follower
+    from tests.worker import run_until_idle
+
+    Follower.objects.get_or_create(email="member@example.com", status=Follower.Status.ACTIVE)
+    mailoutbox.clear()
+    make_post(title.replace("\x00", "")[:300])  # what the post form lets through
+    jobs = run_until_idle(run_jobs)
+    assert [job for job in jobs.values() if job["status"] == "failed"] == []
+    assert len(mailoutbox) == 1
+    assert not any(c in mailoutbox[0].subject for c in "\r\n\x0b\x0c\x85\u2028\u2029")
