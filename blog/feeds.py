@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -30,6 +31,12 @@ class LatestPostsFeed(Feed):
 
     def posts(self, obj):
         return Post.objects.published()
+
+    def with_public_posts(self, obj):
+        """obj, if at least one public post is in its feed; else Http404 (as its page)."""
+        if not self.posts(obj).exists():
+            raise Http404("No public post here")
+        return obj
 
     def items(self, obj=None):
         return (
@@ -68,7 +75,7 @@ class LatestPostsAtomFeed(LatestPostsFeed):
 
 class CategoryFeed(LatestPostsFeed):
     def get_object(self, request, path):
-        return get_object_or_404(Category, path=path.strip("/"))
+        return self.with_public_posts(get_object_or_404(Category, path=path.strip("/")))
 
     def posts(self, obj):
         return Post.objects.published().in_category(obj)
@@ -81,7 +88,7 @@ class CategoryAtomFeed(CategoryFeed):
 
 class TagFeed(LatestPostsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(selectors.tags(), slug=slug)
+        return self.with_public_posts(get_object_or_404(selectors.tags(), slug=slug))
 
     def link(self, obj=None):
         return reverse("blog:tag", kwargs={"slug": obj.slug})
@@ -97,7 +104,8 @@ class TagAtomFeed(TagFeed):
 
 class AuthorFeed(LatestPostsFeed):
     def get_object(self, request, username):
-        return get_object_or_404(get_user_model(), username=username)
+        user = get_object_or_404(get_user_model(), username=username)
+        return self.with_public_posts(user)
 
     def link(self, obj=None):
         return reverse("blog:author", kwargs={"username": obj.get_username()})

@@ -145,13 +145,7 @@ def sidebar(keys=None):
     """What the shown sidebar widgets need (all when keys is None): one query each at most."""
     public = Post.objects.published()
     readers = {
-        "categories": ("categories", lambda: list(
-            Category.objects.annotate(
-                num_posts=Count("posts", filter=Q(posts__in=public.values("pk")))
-            )
-            .only("name", "path")
-            .order_by("path")
-        )),
+        "categories": ("categories", lambda: category_list(public)),
         "tags": ("tag_cloud", lambda: tag_cloud(public)),
         "recent": ("recent_posts", lambda: list(public.only("title", "slug", "published_at")[:5])),
         "archives": ("months", lambda: list(
@@ -179,6 +173,22 @@ class Once:
         if not self.done:
             self.value, self.done = self.read(), True
         return self.value
+
+
+def category_list(public):
+    """Categories with their count of public posts, in tree order; only those with a public
+    post in them or below them (as WordPress's hide_empty), so a draft's category is not named."""
+    rows = list(
+        Category.objects.annotate(num_posts=Count("posts", filter=Q(posts__in=public.values("pk"))))
+        .only("name", "path")
+        .order_by("path")
+    )
+    shown = set()  # the used categories and all their ancestors
+    for row in rows:
+        if row.num_posts:
+            parts = row.path.split("/")
+            shown.update("/".join(parts[: end + 1]) for end in range(len(parts)))
+    return [row for row in rows if row.path in shown]
 
 
 def tag_cloud(public, limit=40):

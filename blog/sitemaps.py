@@ -32,7 +32,8 @@ class CategorySitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Category.objects.filter(posts__isnull=False).distinct()
+        # Only categories with a public post: a draft's category is not announced.
+        return Category.objects.filter(posts__in=Post.objects.published()).distinct()
 
 
 class HomeSitemap(Sitemap):

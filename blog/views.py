@@ -29,7 +29,14 @@ class HomeView(PostListMixin, generic.ListView):
         return super().get_queryset().order_by("-sticky", "-published_at", "-pk")
 
 
-class CategoryView(PostListMixin, generic.ListView):
+class ArchiveMixin(PostListMixin):
+    """A category, tag or author page: 404 when no public post is in it, so the name of one
+    used only by drafts, private or scheduled posts is not revealed (as date archives)."""
+
+    allow_empty = False
+
+
+class CategoryView(ArchiveMixin, generic.ListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, path=self.kwargs["path"].strip("/"))
         return super().get_queryset().in_category(self.category)
@@ -38,7 +45,7 @@ class CategoryView(PostListMixin, generic.ListView):
         return super().get_context_data(archive=self.category, archive_kind="category", **kwargs)
 
 
-class TagView(PostListMixin, generic.ListView):
+class TagView(ArchiveMixin, generic.ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(selectors.tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
@@ -47,7 +54,7 @@ class TagView(PostListMixin, generic.ListView):
         return super().get_context_data(archive=self.tag, archive_kind="tag", **kwargs)
 
 
-class AuthorView(PostListMixin, generic.ListView):
+class AuthorView(ArchiveMixin, generic.ListView):
     def get_queryset(self):
         users = get_user_model().objects.select_related("profile")
         self.author = get_object_or_404(users, username=self.kwargs["username"])

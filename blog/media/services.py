@@ -33,7 +33,10 @@ MIME_TYPES = {f: f"image/{e.replace('jpg', 'jpeg')}" for f, e in EXTENSIONS.item
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 24-megapixel camera photo fits twice over
 MAX_FRAMES = 300
-MAX_ANIMATION_PIXELS = 100_000_000  # width x height x frames
+# width x height x frames: re-encoding holds every frame decoded at once, as RGBA (4 bytes a
+# pixel), plus a palette or scaled copy of each, so this bounds a worker's memory for one
+# upload or its renditions to a few hundred MB (100 million pixels took 671 MB).
+MAX_ANIMATION_PIXELS = 16_000_000
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 OG_SIZE = (1200, 630)
 ABOVE_THE_FOLD = 300  # characters of text before an image in a post that has no featured image

@@ -1,9 +1,16 @@
-"""Likes: a reader likes a post once, signed in (per account) or not (per browser cookie)."""
+"""Likes: a reader likes a post once, signed in (per account) or not (per browser cookie).
+
+A browser without the cookie is known by its network address for the day (address_browser),
+so clearing cookies or sending none cannot like a post again and again; an address also has
+a cap on likes across all posts per day.
+"""
 
 import uuid
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from blog import ratelimit
 from blog.models import Post
@@ -15,6 +22,8 @@ COOKIE_SALT = "blog.likes"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
 RATE_LIMIT = 20  # like or unlike clicks per address ...
 RATE_WINDOW = 10 * 60  # ... in this many seconds
+DAILY_LIMIT = 100  # likes per address per day, across all posts
+DAY = 24 * 3600
 AVATARS = 14
 
 
@@ -34,6 +43,14 @@ def remember_browser(request, response, browser: uuid.UUID) -> None:
     )  # fmt: skip
 
 
+def address_browser(request) -> uuid.UUID:
+    """The id of a browser that brings no cookie: the same for one address all day (UTC), and
+    not guessable from the address (keyed with SECRET_KEY)."""
+    day = timezone.now().date().isoformat()
+    digest = salted_hmac(COOKIE_SALT, f"{client_ip(request)}|{day}").hexdigest()
+    return uuid.UUID(hex=digest[:32])
+
+
 def reader(request) -> dict:
     """Who is liking: {"user": ...} when signed in, else {"browser": id or None}."""
     if request.user.is_authenticated:
@@ -41,9 +58,13 @@ def reader(request) -> dict:
     return {"browser": browser_id(request)}
 
 
-def rate_limited(request) -> bool:
-    """True once an address has clicked Like more than RATE_LIMIT times in RATE_WINDOW."""
-    return ratelimit.hit("like", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW)
+def rate_limited(request, *, liking: bool) -> bool:
+    """True once an address has clicked Like more than RATE_LIMIT times in RATE_WINDOW, or
+    (liking) liked more than DAILY_LIMIT times in a day, whatever the posts."""
+    ip = client_ip(request)
+    if ratelimit.hit("like", ip, limit=RATE_LIMIT, window=RATE_WINDOW):
+        return True
+    return liking and ratelimit.hit("like-day", ip, limit=DAILY_LIMIT, window=DAY)
 
 
 def like_set(*, post: Post, liked: bool, user=None, browser: uuid.UUID | None = None) -> None:

@@ -1,5 +1,3 @@
-import uuid
-
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,10 +12,11 @@ def post_like(request, post_id):
     who = likes.reader(request)
     new_browser = "browser" in who and who["browser"] is None
     if new_browser:
-        who["browser"] = uuid.uuid4()
-    error = likes.rate_limited(request)
+        who["browser"] = likes.address_browser(request)
+    liked = request.POST.get("like") == "1"
+    error = likes.rate_limited(request, liking=liked)
     if not error:
-        likes.like_set(post=post, liked=request.POST.get("like") == "1", **who)
+        likes.like_set(post=post, liked=liked, **who)
     fetch = request.headers.get("X-Requested-With") == "fetch"
     if fetch or error:
         template = "stats/_likes.html" if fetch else "stats/like_limited.html"

@@ -84,14 +84,40 @@ def guess_encoding(body: bytes) -> str:
     return "utf-8"
 
 
-def address_allowed(ip_text):
-    """Public unicast addresses only; loopback too when ALLOW_LOOPBACK_FETCH is on (tests)."""
-    ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, RFC 8215
+# local NAT64, RFC 4291 section 2.5.5.1 IPv4-compatible): a gateway may deliver them to it.
+_LAST_32_BITS_IPV4 = tuple(
+    ipaddress.ip_network(net) for net in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96")
+)
+
+
+def embedded_ipv4(ip):
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped (RFC 4291), NAT64 (RFC 6052,
+    RFC 8215), IPv4-compatible (RFC 4291), 6to4 (RFC 3056) and both of Teredo's (RFC 4380).
+    A list of IPv4Address, empty for an IPv4 address or a plain IPv6 one (:: and ::1 too)."""
+    if not isinstance(ip, ipaddress.IPv6Address) or int(ip) <= 1:
+        return []
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if any(ip in network for network in _LAST_32_BITS_IPV4):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [address for address in found if address is not None]
+
+
+def _one_allowed(ip):
     if ip.is_loopback:
         return bool(getattr(settings, "ALLOW_LOOPBACK_FETCH", False))
     return ip.is_global and not ip.is_multicast
+
+
+def address_allowed(ip_text):
+    """Public unicast addresses only; loopback too when ALLOW_LOOPBACK_FETCH is on (tests).
+    An IPv6 address that embeds an IPv4 one (see embedded_ipv4) must pass with both; an
+    IPv4-mapped one is judged as the IPv4 address it is. ip_text: an address, maybe with a
+    %zone; ValueError if it is not one."""
+    ip = ipaddress.ip_address(ip_text.split("%", 1)[0])
+    inner = embedded_ipv4(ip)
+    outer = [] if getattr(ip, "ipv4_mapped", None) else [ip]
+    return all(_one_allowed(address) for address in outer + inner)
 
 
 def resolve(host, port):

@@ -205,3 +205,24 @@ def test_archive_feeds_are_well_formed_with_control_characters(client, kind):
         assert response.status_code == 200
         assert b"Title here" in response.content
         ElementTree.fromstring(response.content)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/tag/embargoed/feed/", "/tag/embargoed/feed/atom/", "/category/takeover/feed/",
+     "/category/takeover/feed/atom/", "/author/ghost/feed/", "/author/ghost/feed/atom/"],
+)  # fmt: skip
+def test_feed_is_404_when_only_hidden_posts_are_in_it(client, url):
+    hidden_posts(
+        author=make_user("ghost"), tags=["Embargoed"], categories=[make_category("Takeover")]
+    )
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"Embargoed" not in response.content and b"Takeover" not in response.content
+
+
+def test_sitemap_leaves_out_a_category_with_only_hidden_posts(client):
+    hidden_posts(categories=[make_category("Takeover")])
+    make_post("Public", categories=[make_category("Sport")])
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/category/sport/" in body and "takeover" not in body

@@ -227,3 +227,48 @@ def test_search_with_another_control_character_still_finds_the_post(client):
     make_post("Breaking news from Tehran")
     response = client.get("/search/?q=Tehran%01")
     assert "Breaking news from Tehran" in main_content(response)
+
+
+HIDDEN = [
+    {"status": Post.Status.DRAFT},
+    {"status": Post.Status.PRIVATE},
+    {"status": Post.Status.SCHEDULED, "published_at": timezone.now() + timedelta(days=7)},
+]
+
+
+@pytest.mark.parametrize("fields", HIDDEN)
+def test_tag_page_is_404_when_only_hidden_posts_carry_the_tag(client, fields):
+    make_post("Secret", tags=["Embargoed merger"], **fields)
+    response = client.get("/tag/embargoed-merger/")
+    assert response.status_code == 404
+    assert "Embargoed merger" not in response.content.decode()
+
+
+@pytest.mark.parametrize("fields", HIDDEN)
+def test_category_page_is_404_when_only_hidden_posts_are_in_it(client, fields):
+    make_post("Secret", categories=[make_category("Takeover")], **fields)
+    assert client.get("/category/takeover/").status_code == 404
+
+
+def test_category_page_is_404_when_empty(client):
+    make_category("Nothing yet")
+    assert client.get("/category/nothing-yet/").status_code == 404
+
+
+@pytest.mark.parametrize("fields", HIDDEN)
+def test_author_page_is_404_when_the_author_has_only_hidden_posts(client, fields):
+    make_post("Secret", author=make_user("ghost"), **fields)
+    assert client.get("/author/ghost/").status_code == 404
+
+
+@pytest.mark.parametrize("fields", HIDDEN)
+def test_date_archives_are_404_when_only_hidden_posts_are_in_them(client, fields):
+    post = make_post("Secret", **fields)
+    when = post.published_at
+    for url in (f"/{when:%Y}/", f"/{when:%Y/%m}/", f"/{when:%Y/%m/%d}/"):
+        assert client.get(url).status_code == 404
+
+
+def test_home_page_of_a_new_blog_answers_200(client):
+    make_post("Secret", status=Post.Status.DRAFT)
+    assert client.get("/").status_code == 200

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog import widgets
-from blog.models import SiteSettings
+from blog.models import Post, SiteSettings
 from tests.factories import make_category, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,12 @@ def test_admin_help_lists_every_widget_a_feature_registered(client):
     body = client.get("/admin/blog/sitesettings/1/change/").content.decode()
     for key in widgets.WIDGETS:
         assert f"{key} (" in body
+
+
+def test_categories_widget_leaves_out_a_category_with_only_hidden_posts(client):
+    configure(sidebar_widgets="categories")
+    make_post("Secret", status=Post.Status.DRAFT, categories=[make_category("Takeover")])
+    world = make_category("World")
+    make_post("Public", categories=[make_category("Europe", parent=world)])
+    body = client.get("/").content.decode()
+    assert "World" in body and "Europe" in body and "Takeover" not in body

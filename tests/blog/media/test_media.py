@@ -116,6 +116,20 @@ def test_upload_accepts_each_allowed_format(editor_client, fmt):
     assert image.title == "picture"
 
 
+def test_upload_refuses_an_animation_too_big_to_decode_and_stores_nothing(editor_client):
+    """300 frames of 300 x 300 (27 million pixels) would be held decoded at once: refused."""
+    frames = [PILImage.new("RGB", (300, 300), (255 * (i % 2), 0, 0)) for i in range(300)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=50)
+    response = admin_upload(editor_client, upload_file("anim.gif", content=buffer.getvalue()))
+    assert response.status_code == 200
+    assert (
+        "The animation is too long: at most 177 frames of this size." in response.content.decode()
+    )
+    assert not Image.objects.exists()
+    assert stored_files() == []
+
+
 def test_upload_refuses_a_corrupt_file_and_stores_nothing(editor_client):
     junk = SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(range(256)) * 40)
     response = admin_upload(editor_client, junk)

@@ -94,26 +94,48 @@ def test_anonymous_like_is_remembered_per_browser(client):
 def test_another_browser_adds_its_own_like(client):
     post = make_post()
     like(client, post)
-    like(Client(), post)
+    like(Client(), post, REMOTE_ADDR="198.51.100.1")
     assert Like.objects.filter(post=post, user=None).count() == 2
+
+
+def test_browsers_without_the_cookie_like_a_post_once_per_address_per_day():
+    post = make_post()
+    for _ in range(5):
+        assert like(Client(), post, REMOTE_ADDR="203.0.113.9").status_code == 302
+    assert Like.objects.filter(post=post).count() == 1
+
+
+def test_clearing_the_cookie_does_not_like_a_post_again(client):
+    post = make_post()
+    like(client, post)
+    client.cookies.clear()
+    like(client, post)
+    assert Like.objects.filter(post=post).count() == 1
+
+
+def test_likes_from_one_address_across_posts_are_capped_per_day(client, monkeypatch):
+    monkeypatch.setattr(likes, "DAILY_LIMIT", 2)
+    posts = [make_post() for _ in range(3)]
+    assert [like(client, post).status_code for post in posts] == [302, 302, 429]
+    assert Like.objects.count() == 2
 
 
 def test_tampered_browser_cookie_is_not_trusted(client):
     post = make_post()
     like(client, post)
     client.cookies[likes.COOKIE] = client.cookies[likes.COOKIE].value.replace("-", "0", 1)
-    like(client, post)
+    like(client, post, REMOTE_ADDR="198.51.100.1")  # known by this address instead
     assert Like.objects.count() == 2
 
 
 def test_likes_are_rate_limited_per_address(client):
     post = make_post()
-    for _ in range(likes.RATE_LIMIT):
-        assert like(Client(), post, REMOTE_ADDR="203.0.113.9").status_code == 302
-    response = like(Client(), post, REMOTE_ADDR="203.0.113.9")
+    for click in range(likes.RATE_LIMIT):  # like, unlike, like, ...
+        assert like(client, post, "10"[click % 2], REMOTE_ADDR="203.0.113.9").status_code == 302
+    response = like(client, post, "1", REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 429
     assert "Too many likes from your network" in response.content.decode()
-    assert Like.objects.count() == likes.RATE_LIMIT
+    assert not Like.objects.exists()
     assert like(Client(), post, REMOTE_ADDR="198.51.100.1").status_code == 302
 
 

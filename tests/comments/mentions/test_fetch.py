@@ -101,3 +101,20 @@ def test_fetch_connects_to_the_checked_address_not_a_new_lookup(server, monkeypa
     assert response.text == "pinned"
     assert calls == ["blog.example"]
     assert server.requests[0][2]["Host"].startswith("blog.example")
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["64:ff9b::a00:1", "64:ff9b::7f00:1", "64:ff9b:1::a00:1", "::a00:1", "::ffff:10.0.0.1",
+     "2002:a00:1::1", "2001:0:4136:e378:8000:63bf:f5ff:fffe"],
+)  # fmt: skip
+def test_fetch_refuses_an_ipv6_address_that_carries_a_private_ipv4_one(host, monkeypatch, settings):
+    """NAT64, IPv4-compatible, IPv4-mapped, 6to4 and Teredo forms of 10.0.0.1 or 127.0.0.1."""
+    settings.ALLOW_LOOPBACK_FETCH = False
+    monkeypatch.setattr(fetch.socket, "create_connection", lambda *a, **k: pytest.fail("dialled"))
+    with pytest.raises(fetch.FetchRefused, match="refused address"):
+        fetch.fetch(f"http://[{host}]/")
+
+
+def test_address_allowed_accepts_nat64_of_a_public_address():
+    assert fetch.address_allowed("64:ff9b::5db8:d822")
