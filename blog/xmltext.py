@@ -34,14 +34,19 @@ def xml_safe(text: str) -> str:
     return XML_FORBIDDEN.sub(lambda match: _AS_SPACE.get(match.group(), ""), text)
 
 
-def _clean(value):
+def xml_clean(value, *, drop: bool = False):
+    """value with every string in it (lazy ones too; lists, tuples and dicts walked) made
+    xml_safe; with drop, forbidden characters are dropped, never made spaces (for addresses).
+    Dates, numbers and None are returned as they are."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        return xml_safe(value)
+        return XML_FORBIDDEN.sub("", value) if drop else xml_safe(value)
     if isinstance(value, list | tuple):
-        return type(value)(_clean(part) for part in value)
-    return value  # dates, numbers, None
+        return type(value)(xml_clean(part, drop=drop) for part in value)
+    if isinstance(value, dict):
+        return {xml_clean(k, drop=drop): xml_clean(v, drop=drop) for k, v in value.items()}
+    return value
 
 
 class XmlSafeFeedMixin:
@@ -50,15 +55,18 @@ class XmlSafeFeedMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.feed = {key: _clean(value) for key, value in self.feed.items()}
+        self.feed = {key: xml_clean(value) for key, value in self.feed.items()}
 
     def add_item(self, *args, **kwargs):
         super().add_item(*args, **kwargs)
         item = self.items[-1]
         for key, value in item.items():
-            item[key] = _clean(value)
+            item[key] = xml_clean(value)
         for enclosure in item.get("enclosures") or ():
-            enclosure.url, enclosure.mime_type = _clean(enclosure.url), _clean(enclosure.mime_type)
+            enclosure.url, enclosure.mime_type = (
+                xml_clean(enclosure.url),
+                xml_clean(enclosure.mime_type),
+            )
 
 
 class SafeRssFeed(XmlSafeFeedMixin, Rss201rev2Feed):

@@ -45,22 +45,9 @@ def loads(data: bytes) -> tuple[tuple, str | None]:
     return unmarshaller.close(), unmarshaller.getmethodname()
 
 
-def xml_safe(value):
-    """value with the characters XML 1.0 forbids (blog.xmltext.XML_FORBIDDEN) dropped from every
-    string in it, lists and dicts walked; other types as they are. Dropped, not made spaces as
-    in feeds: the strings here are addresses and fault messages."""
-    if isinstance(value, str):
-        return xmltext.XML_FORBIDDEN.sub("", value)
-    if isinstance(value, list | tuple):
-        return type(value)(xml_safe(item) for item in value)
-    if isinstance(value, dict):
-        return {xml_safe(key): xml_safe(item) for key, item in value.items()}
-    return value
-
-
 def dumps_fault(code: int, message: str) -> str:
     """An XML-RPC fault response document (text) with only characters XML 1.0 allows."""
-    fault = xmlrpc.client.Fault(code, xml_safe(message))
+    fault = xmlrpc.client.Fault(code, xmltext.xml_clean(message, drop=True))
     return xmlrpc.client.dumps(fault, methodresponse=True)
 
 
@@ -146,4 +133,6 @@ def _answer(request, body: bytes) -> str:
     except Exception:  # never a 500 for the other blog: log it and say something generic
         logger.exception("XML-RPC call failed")
         return dumps_fault(0, "The request could not be processed.")
-    return xmlrpc.client.dumps((xml_safe(result),), methodresponse=True, allow_none=False)
+    return xmlrpc.client.dumps(
+        (xmltext.xml_clean(result, drop=True),), methodresponse=True, allow_none=False
+    )
