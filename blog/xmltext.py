@@ -7,7 +7,7 @@ feed generators below), the sitemaps (their addresses are percent-encoded by rev
 WordPress export (through XmlSafeWriter). Cleaning at output covers rows stored before this
 rule and text arriving by any path (admin, import, comments, pings), where cleaning at entry
 would have to be repeated at every door and would still miss what is already stored. Other XML
-writers (the XML-RPC answers of comments.mentions) use the same xml_safe().
+writers (the XML-RPC answers of comments.mentions) use xml_clean(drop=True): addresses lose them.
 
 XML 1.0 § 2.2 (https://www.w3.org/TR/xml/#charsets) allows only tab, line feed, carriage
 return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000–U+10FFFF, even as character references.
