@@ -218,6 +218,11 @@ PING_RATE_LIMIT_SOURCE_HOST = (10, 10 * 60)
 # takes at most FETCH_TIMEOUT, after at most 2 s waiting for a fetch slot). Past that, the
 # answer says "received" and the task decides alone.
 PINGBACK_WAIT = float(os.environ.get("PINGBACK_WAIT_SECONDS", "10"))
+# How many of those answers may wait at once, across every web process and machine (Postgres
+# advisory locks); the others say "received" at once. A waiting answer ties up a web process,
+# so keep this below the web processes of one machine (WEB_CONCURRENCY, 3): at the default 2,
+# a flood of pingbacks from slow sources always leaves a process free for readers (issue 14).
+PINGBACK_WAITERS = max(0, int(os.environ.get("PINGBACK_WAITERS", "2")))
 
 # Background work: Procrastinate keeps its jobs in this same Postgres.
 # A worker silent (no heartbeat) this many seconds is taken for dead, and the jobs it was doing

@@ -59,12 +59,17 @@ def _strings(params, count: int) -> tuple[str, ...]:
 
 def pingback_ping(request, params):
     """Cheap checks here; the source is fetched by a task (no outbound HTTP in a request), and
-    the answer waits for its verdict, so the other blog still reads faults 16 and 17."""
+    the answer waits for its verdict, so the other blog still reads faults 16 and 17. Only
+    PINGBACK_WAITERS answers wait at once across the site (sources.waiting_slot); the others
+    say "received" at once, and the task verifies them all the same."""
     source, target = _strings(params, 2)
     if sources.source_rate_limited(source):
         raise sources.MentionError(49, "Too many pings from this site; try again later.")
     queued = mentions.pingback_accept(source=source, target=target, ip=client_ip(request))
-    decided = mentions.pingback_await(request_id=queued.pk, timeout=settings.PINGBACK_WAIT)
+    with sources.waiting_slot() as may_wait:
+        if not may_wait:  # enough answers wait already: this one is verified later, unwatched
+            return QUEUED.format(source=source, target=target)
+        decided = mentions.pingback_await(request_id=queued.pk, timeout=settings.PINGBACK_WAIT)
     if decided.status == decided.Status.REJECTED:
         raise sources.MentionError(decided.fault, decided.detail)
     if decided.status == decided.Status.QUEUED:

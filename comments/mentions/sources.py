@@ -43,6 +43,7 @@ MENTION_KINDS = [Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK, Comment.Kind.WEB
 CONTEXT_CHARS = 100
 CUT = "[…]"
 LOCK_CLASS = 0x70696E67  # "ping": the first key of the fetch slots' advisory locks
+WAIT_LOCK_CLASS = 0x77616974  # "wait": the first key of the waiting answers' advisory locks
 SLOT_WAIT = 2.0  # seconds to wait for a free fetch slot before giving up
 VERDICTS_CHANNEL = "pingback_verdicts"  # NOTIFY channel: a pingback request was decided
 
@@ -83,28 +84,55 @@ def source_rate_limited(source: str) -> bool:
     return ratelimit.hit("ping-source-host", host, limit=limit, window=window)
 
 
-def _take_slot() -> int | None:
-    for slot in range(settings.PING_FETCH_SLOTS):
+def _take_slot(lock_class: int, count: int) -> int | None:
+    """The number of the advisory lock (lock_class, n < count) this session just took, or None
+    when every one is held; never waits."""
+    for slot in range(count):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, slot])
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock_class, slot])
             if cursor.fetchone()[0]:
                 return slot
     return None
+
+
+def _free_slot(lock_class: int, slot: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock_class, slot])
 
 
 @contextmanager
 def fetch_slot(wait: float | None = None):
     """Hold one of PING_FETCH_SLOTS session advisory locks, shared by every process."""
     deadline = time.monotonic() + (SLOT_WAIT if wait is None else wait)
-    while (slot := _take_slot()) is None:
+    while (slot := _take_slot(LOCK_CLASS, settings.PING_FETCH_SLOTS)) is None:
         if time.monotonic() > deadline:
             raise Busy
         time.sleep(0.05)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, slot])
+        _free_slot(LOCK_CLASS, slot)
+
+
+@contextmanager
+def waiting_slot():
+    """True while this request holds one of PINGBACK_WAITERS slots for waiting on a verdict,
+    False at once when every slot is taken (it never waits for one).
+
+    The slots are session advisory locks in Postgres, so the bound holds across every web
+    process and machine, and a process that dies frees its slot with its connection. A web
+    request waiting for a worker ties up its web process: without this bound, a flood of
+    pingbacks from slow sources keeps every process waiting and readers' pages wait behind
+    them (issue 14).
+    """
+    slot = _take_slot(WAIT_LOCK_CLASS, settings.PINGBACK_WAITERS)
+    if slot is None:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        _free_slot(WAIT_LOCK_CLASS, slot)
 
 
 def fetch_limited(url: str, **kwargs) -> fetch.Response:

@@ -397,9 +397,10 @@ def test_one_source_site_pinging_too_often_is_denied_before_any_fetch(
 
 @live
 def test_a_flood_of_pings_never_fetches_more_pages_at_once_than_the_slots(
-    site, server, worker_with_two_fetch_slots
+    site, server, worker_with_two_fetch_slots, settings
 ):
     """Six blogs ping at once; each source is slow. We fetch at most two of them at a time."""
+    settings.PINGBACK_WAITERS = 6  # every answer waits for its verdict, so each says how it went
     post = make_post("Popular")
     lock, state = threading.Lock(), {"now": 0, "most": 0}
 
