@@ -37,6 +37,7 @@ def bench_env(database_url, count_views):
         "SITE_URL": "http://127.0.0.1",
         "EMAIL_URL": "smtp://127.0.0.1:2525",
         "SECURE_SSL_REDIRECT": "0",
+        "SECURITY_CONTACT": "security@example.com",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         "COUNT_VIEWS": "1" if count_views else "0",

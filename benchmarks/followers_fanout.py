@@ -37,6 +37,7 @@ def bench_env(database_url, email_url, concurrency):
         "SITE_URL": "https://blog.example.com",
         "EMAIL_URL": email_url,
         "SECURE_SSL_REDIRECT": "0",
+        "SECURITY_CONTACT": "security@example.com",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
         "WORKER_CONCURRENCY": str(concurrency),

@@ -31,6 +31,7 @@ def bench_env(database_url):
         "SITE_URL": "http://127.0.0.1",
         "EMAIL_URL": "smtp://127.0.0.1:2525",
         "SECURE_SSL_REDIRECT": "0",
+        "SECURITY_CONTACT": "security@example.com",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
     }

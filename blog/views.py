@@ -1,8 +1,11 @@
+from datetime import timedelta
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import generic
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -121,6 +124,26 @@ def page_detail(request, path):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+SECURITY_TXT_LIFETIME = timedelta(days=30)
+
+
+def security_txt(request):
+    """RFC 9116's security.txt: the SECURITY_CONTACT addresses, an Expires date 30 days on.
+
+    Written from the running configuration on every request, so it is as current as the
+    deployment; the short Expires (the RFC asks for less than a year) tells a reader holding an
+    old copy to fetch it again, and makes a copy of a site that stopped answering go stale.
+    """
+    expires = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    lines = [
+        *(f"Contact: {contact}" for contact in settings.SECURITY_CONTACT),
+        f"Expires: {expires + SECURITY_TXT_LIFETIME:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request, exception):

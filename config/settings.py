@@ -57,6 +57,32 @@ def mailer_from_url(url):
     return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
 
 
+def security_contacts(value):
+    """SECURITY_CONTACT (comma-separated) as RFC 9116 Contact URIs: an email address becomes a
+    mailto: URI; mailto:, https:// and tel: URIs stay. ImproperlyConfigured for anything else
+    (http:// included: RFC 9116 section 2.5.3 wants web addresses on https)."""
+    contacts = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        uri = item if ":" in item else f"mailto:{item}"
+        scheme, _, rest = uri.partition(":")
+        scheme = scheme.lower()
+        plain = rest and not any(char.isspace() or ord(char) < 32 for char in rest)
+        known = (
+            (scheme == "https" and rest.startswith("//"))
+            or scheme == "tel"
+            or (scheme == "mailto" and "@" in rest)
+        )
+        if not (plain and known):
+            raise ImproperlyConfigured(
+                f"SECURITY_CONTACT must list email addresses or mailto:, https:// or tel: "
+                f"addresses, separated by commas; {item!r} is none of these."
+            )
+        contacts.append(uri)
+    return contacts
+
+
 DEBUG = env_bool("DEBUG")
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
 
@@ -66,6 +92,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "blog.views.csrf_failure"
 EMAIL_URL = os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "").rstrip("/")
+# Where to report a vulnerability, served at /.well-known/security.txt (RFC 9116).
+SECURITY_CONTACT = security_contacts(
+    os.environ.get("SECURITY_CONTACT", "security@localhost" if DEBUG else "")
+)
 
 if not DEBUG:
     problems = []
@@ -77,6 +107,11 @@ if not DEBUG:
         problems.append("EMAIL_URL must say how to send mail, e.g. smtp://user:pass@host:587")
     if not SITE_URL:
         problems.append("SITE_URL must give the public address, e.g. https://blog.example.com")
+    if not SECURITY_CONTACT:
+        problems.append(
+            "SECURITY_CONTACT must say where to report a vulnerability, e.g. "
+            "security@example.com or https://example.com/security"
+        )
     if problems:
         raise ImproperlyConfigured(
             "Refusing to start with DEBUG off: "

@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponsePermanentRedirect
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from blog import logins
 from blog.sitemaps import sitemaps
-from blog.views import healthz
+from blog.views import healthz, security_txt
 
 # Admin pages of models that moved into apps of their own (issue 12): old bookmarks still work.
 MOVED_ADMIN = {
@@ -48,6 +48,9 @@ urlpatterns = [
         name="robots",
     ),
     path("healthz", healthz, name="healthz"),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
+    # RFC 9116 section 3: the old top-level address may redirect to the one under .well-known.
+    path("security.txt", RedirectView.as_view(pattern_name="security-txt", permanent=True)),
     path("", include("comments.mentions.urls")),
     path("", include("comments.urls")),
     path("", include("blog.followers.urls")),

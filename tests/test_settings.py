@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings import mailer_from_url
+from config.settings import mailer_from_url, security_contacts
 
 ROOT = Path(__file__).resolve().parent.parent
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -15,6 +15,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "blog.example.com",
     "EMAIL_URL": "smtp://mailer:secret@mail.example.com:587",
     "SITE_URL": "https://blog.example.com",
+    "SECURITY_CONTACT": "security@example.com",
 }
 # Variables that would change what the settings module sees, from the shell running the tests.
 OURS = [
@@ -141,3 +142,32 @@ def test_mailer_from_file_url_writes_to_that_folder():
 def test_mailer_from_unknown_url_is_refused_with_the_choices(url):
     with pytest.raises(ImproperlyConfigured, match="smtp://, smtps://"):
         mailer_from_url(url)
+
+
+def test_security_contact_email_becomes_a_mailto_uri_and_uris_stay():
+    assert security_contacts(" security@example.com, https://example.com/security ,tel:+1-201") == [
+        "mailto:security@example.com",
+        "https://example.com/security",
+        "tel:+1-201",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://example.com/security",
+        "https:example.com",
+        "javascript:alert(1)",
+        "nobody",
+        "mailto:x y@z",
+    ],
+)
+def test_security_contact_that_is_no_address_is_refused_with_the_choices(value):
+    with pytest.raises(ImproperlyConfigured, match="SECURITY_CONTACT must list email"):
+        security_contacts(value)
+
+
+def test_start_with_debug_off_refuses_a_security_contact_on_http():
+    result = manage("check", **{**PRODUCTION, "SECURITY_CONTACT": "http://example.com/security"})
+    assert result.returncode != 0
+    assert "SECURITY_CONTACT must" in result.stderr
