@@ -17,6 +17,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "img": IMG_ATTRIBUTES,
     "figure": {"class"},
+    # A dynamic block's placeholder, drawn when the page is shown (blog.dynamic_blocks).
+    "div": {"data-dynamic-block", "data-block-attrs"},
     "ol": {"start", "type"},
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},

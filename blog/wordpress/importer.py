@@ -154,6 +154,7 @@ class Importer(PageImport):
         post.tags.set([self.report.fit(name, 100, "tag name") for name in tags])
         self.link("post", item.wp_id, post.pk, urlsplit(item.link).path if item.link else "")
         self.report.add("posts", outcome)
+        self.report.blocks_not_rendered(f"Post “{item.title}” (ID {item.wp_id})", item.content)
         self.import_comments(post, item.comments)
 
     def protected_problem(self, kind, item):
@@ -170,7 +171,7 @@ class Importer(PageImport):
         if not post.slug or (item.slug and post.slug != item.slug[:200]):
             post.slug = unique_slug(Post, item.slug or post.title, instance_pk=post.pk)
         post.author = self.author_for(item.creator)
-        post.body = wxr.content_to_html(item.content)
+        post.body = wxr.content_to_html(item.content, footnotes=item.meta.get("footnotes", ""))
         post.excerpt = item.excerpt.strip()
         post.status = status
         post.published_at = published

@@ -17,6 +17,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from blog.wordpress import blocks
+
 
 class WxrError(Exception):
     """The export cannot be read; the message says where and why."""
@@ -344,9 +346,14 @@ def wpautop(text):
     return html_text
 
 
-def content_to_html(text):
-    """Turn a post's stored content into HTML: [caption] figures, then paragraphs.
+def content_to_html(text, *, footnotes=""):
+    """Turn a post's stored content into HTML: [caption] figures, then paragraphs; block-editor
+    content keeps its own markup (blog.wordpress.blocks), footnotes (the post's "footnotes"
+    meta, JSON) included.
 
     Unknown shortcodes stay as text; sanitising is the model's job on save.
     """
-    return wpautop(_CAPTION.sub(_caption_to_figure, text or ""))
+    text = _CAPTION.sub(_caption_to_figure, text or "")
+    if blocks.has_blocks(text):
+        return blocks.block_html(text, autop=wpautop, footnotes=footnotes)
+    return wpautop(text)
