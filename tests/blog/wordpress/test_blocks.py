@@ -54,7 +54,10 @@ def test_block_post_keeps_its_paragraphs_without_empty_ones_or_breaks():
     assert "<p></p>" not in body and "<br>" not in body and "<p><br" not in body
     assert "<p>First line\nstill the first paragraph</p>" in body
     assert body.count("<p>") == 2
-    assert "<h3>A heading</h3>\n\n<ul><li>One</li>\n\n<li>Two</li>\n</ul>" in body
+    assert (
+        '<h3 class="wp-block-heading">A heading</h3>\n\n<ul><li>One</li>\n\n<li>Two</li>\n</ul>'
+        in body
+    )
     assert "<!--" not in body
 
 
@@ -94,3 +97,35 @@ def test_report_lists_the_dynamic_blocks_not_rendered_per_post_and_page():
     assert "Page “Sitemap” (ID 2): dynamic blocks not rendered: core/rss" in report.problems
     assert not [line for line in report.problems if "Plain" in line]
     assert Page.objects.get().body == ""
+
+
+FOOTNOTES = '[{"id":"f1","content":"Reuters, <em>3 May</em>"}]'
+CITING = (
+    '<!-- wp:paragraph --><p>Claim<sup data-fn="f1" class="fn"><a href="#f1" id="f1-link">1</a>'
+    "</sup> and more.</p><!-- /wp:paragraph -->"
+)
+NOTES_LIST = (
+    '<ol class="wp-block-footnotes"><li id="f1">Reuters, <em>3 May</em> '
+    '<a href="#f1-link" rel="noopener">↩︎</a></li></ol>'
+)
+
+
+def test_footnotes_are_listed_where_their_block_is():
+    body = imported_body(
+        CITING
+        + "<!-- wp:footnotes /-->"
+        + "<!-- wp:paragraph --><p>After</p><!-- /wp:paragraph -->",
+        meta=[("footnotes", FOOTNOTES)],
+    )
+    assert '<a href="#f1" id="f1-link" rel="noopener">1</a>' in body
+    assert body.index(NOTES_LIST) < body.index("<p>After</p>")
+
+
+def test_footnotes_without_their_block_are_listed_at_the_end():
+    body = imported_body(CITING, meta=[("footnotes", FOOTNOTES)])
+    assert body.endswith(NOTES_LIST)
+
+
+def test_broken_footnotes_meta_leaves_the_text_alone():
+    body = imported_body(CITING + "<!-- wp:footnotes /-->", meta=[("footnotes", "[{oops")])
+    assert body.endswith("and more.</p>")
