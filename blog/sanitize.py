@@ -4,10 +4,12 @@ What WordPress's editors write comes through (the block editor's markup included
 blog.wordpress.blocks); scripts, styles, event handlers, unsafe links and autoplay do not.
 """
 
+import html
 import re
 from urllib.parse import urlsplit
 
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s", "sub",
@@ -87,3 +89,23 @@ _cleaner = nh3.Cleaner(
 def sanitize_html(html: str) -> str:
     """Keep the markup a post may use; drop scripts, styles, handlers and unsafe links."""
     return _cleaner.clean(html or "")
+
+
+# What a title may hold: WordPress lets inline markup through in titles (kses on post_title),
+# which its themes print as HTML; no links (the title is often a link itself), no blocks.
+TITLE_TAGS = {
+    "em", "strong", "i", "b", "code", "kbd", "sub", "sup", "small", "mark", "s", "del", "ins",
+    "abbr", "cite", "q", "span",
+}  # fmt: skip
+_title_cleaner = nh3.Cleaner(tags=TITLE_TAGS, attributes={"abbr": {"title"}}, link_rel=None)
+
+
+def sanitize_title(title: str) -> str:
+    """A title as HTML: its inline markup kept (TITLE_TAGS), everything else as text."""
+    return _title_cleaner.clean(title or "")
+
+
+def title_text(title: str) -> str:
+    """A title as plain text, where only text can go: <title>, meta tags, feeds, mail
+    subjects, admin lists. Tags go (as the_title_rss), entities are decoded once."""
+    return html.unescape(strip_tags(title or "")).strip()

@@ -80,7 +80,7 @@ def post_jsonld(post, image=None):
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
+        "headline": post.title_text,
         "description": post.summary(30),
         "datePublished": post.published_at.isoformat(),
         "dateModified": post.updated_at.isoformat(),

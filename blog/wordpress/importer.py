@@ -169,7 +169,7 @@ class Importer(PageImport):
         published = aware(item.date) or post.published_at or timezone.now()
         post.title = self.report.fit(item.title, 300, "post title") or "(no title)"
         if not post.slug or (item.slug and post.slug != item.slug[:200]):
-            post.slug = unique_slug(Post, item.slug or post.title, instance_pk=post.pk)
+            post.slug = unique_slug(Post, item.slug or post.title_text, instance_pk=post.pk)
         post.author = self.author_for(item.creator)
         post.body = wxr.content_to_html(item.content, footnotes=item.meta.get("footnotes", ""))
         post.excerpt = item.excerpt.strip()

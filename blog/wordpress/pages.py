@@ -88,7 +88,7 @@ class PageImport:
         page.title = self.report.fit(item.title, 300, "page title") or "(no title)"
         page.parent = parent
         if moved or not page.slug or (slug and page.slug != slug):
-            page.slug = page_free_slug(slug or page.title, parent=parent, instance_pk=page.pk)
+            page.slug = page_free_slug(slug or page.title_text, parent=parent, instance_pk=page.pk)
         page.author = self.author_for(item.creator)
         page.body = wxr.content_to_html(item.content, footnotes=item.meta.get("footnotes", ""))
         page.excerpt = item.excerpt.strip()
