@@ -184,7 +184,9 @@ def _comment(elem):
         url=_text(elem, "wp:comment_author_url").strip(),
         ip=_text(elem, "wp:comment_author_IP").strip(),
         date=parse_date(_text(elem, "wp:comment_date_gmt"), _text(elem, "wp:comment_date")),
-        content=_text(elem, "wp:comment_content"),
+        # WordPress keeps comment text as HTML and this blog as plain text: its entities are
+        # decoded once (a pingback's "[&#8230;]" is "[…]"), whatever the kind of comment.
+        content=html.unescape(_text(elem, "wp:comment_content")),
         approved=_text(elem, "wp:comment_approved").strip() or "0",
         kind=kind if kind in ("comment", "pingback", "trackback", "webmention") else "comment",
         user_id=_int(_text(elem, "wp:comment_user_id")),
