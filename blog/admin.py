@@ -107,7 +107,14 @@ def edits_others(request):
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
     action_form = PostActionForm
-    list_display = ["title", "status", "author_name", "category_names", "published_at", "sticky"]
+    list_display = [
+        "plain_title",
+        "status",
+        "author_name",
+        "category_names",
+        "published_at",
+        "sticky",
+    ]
     list_filter = ["status", "sticky", "categories", "author", "comments_open"]
     list_select_related = ["author__profile"]
     search_fields = ["title", "body_text", "slug"]
@@ -162,6 +169,11 @@ class PostAdmin(admin.ModelAdmin):
         if not change and not edits_others(request):
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("title"), ordering="title")
+    def plain_title(self, post):
+        """The title as text: markup a WordPress title kept (<em>) shows as its words."""
+        return post.title_text
 
     @admin.display(description=_("Author"), ordering="author__username")
     def author_name(self, post):
@@ -262,7 +274,7 @@ class PageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Title"), ordering="path")
     def indented_title(self, page):
-        return indented(page, page.title)
+        return indented(page, page.title_text)
 
 
 @admin.register(AuthorProfile)

@@ -46,7 +46,7 @@ class LatestPostsFeed(Feed):
         )
 
     def item_title(self, item):
-        return item.title
+        return item.title_text
 
     def item_description(self, item):
         return item.summary()

@@ -20,7 +20,7 @@ class LatestCommentsFeed(Feed):
 
     def title(self, obj=None):
         if obj is not None:
-            return f"Comments on: {obj.title}"
+            return f"Comments on: {obj.title_text}"
         return f"Comments for {SiteSettings.load().title}"
 
     def description(self, obj=None):
@@ -33,7 +33,7 @@ class LatestCommentsFeed(Feed):
         return selectors.latest_comments(obj, limit=FEED_SIZE)
 
     def item_title(self, item):
-        return f"Comment on {item.content_object.title} by {item.user_name}"
+        return f"Comment on {item.content_object.title_text} by {item.user_name}"
 
     def item_description(self, item):
         return comment_text(item.comment)

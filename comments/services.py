@@ -228,7 +228,7 @@ def comment_notify_moderators(*, comment_id: int) -> int:
     post = comment.content_object
     recipients = moderator_emails(post) - {comment.user_email.lower()}
     context = {"comment": comment, "post": post, "site_url": settings.SITE_URL}
-    subject = f"Please moderate: “{post.title}”"
+    subject = f"Please moderate: “{post.title_text}”"
     body = render_to_string("comments/email/moderation_notice.txt", context)
     for email in sorted(recipients):
         mail_queue(subject, body, settings.DEFAULT_FROM_EMAIL, [email])

@@ -105,7 +105,7 @@ def post_mailing(post: Post) -> PostMailing:
     }
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     return PostMailing(
-        subject=post.title,
+        subject=post.title_text,
         text=render_to_string("followers/email/new_post.txt", context),
         html=render_to_string("followers/email/new_post.html", context),
         from_email=settings.DEFAULT_FROM_EMAIL,

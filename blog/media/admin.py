@@ -161,7 +161,7 @@ class ImageAdmin(admin.ModelAdmin):
                         '{}: <a href="{}">{}</a> ({}) shows “{}”; take the image out of it first',
                         _("Post"),
                         url,
-                        post.title,
+                        post.title_text,
                         post.get_status_display(),
                         image.title,
                     )  # fmt: skip
@@ -173,7 +173,7 @@ class ImageAdmin(admin.ModelAdmin):
                         '{}: <a href="{}">{}</a> ({}) shows “{}”; take the image out of it first',
                         _("Page"),
                         url,
-                        page.title,
+                        page.title_text,
                         page.get_status_display(),
                         image.title,
                     )  # fmt: skip
@@ -228,7 +228,11 @@ class ImageAdmin(admin.ModelAdmin):
             mark_safe("<br>"),
             '<a href="{}">{}</a> ({})',
             (
-                (reverse("admin:blog_post_change", args=[p.pk]), p.title, p.get_status_display())
+                (
+                    reverse("admin:blog_post_change", args=[p.pk]),
+                    p.title_text,
+                    p.get_status_display(),
+                )
                 for p in posts
             ),
         )

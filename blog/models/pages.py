@@ -12,12 +12,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from blog.models.posts import unique_slug
 from blog.models.tree import SlugTree
-from blog.sanitize import sanitize_html
+from blog.sanitize import sanitize_html, sanitize_title, title_text
 
 # The first part of the site's own addresses (config/urls.py, blog/urls.py, comments/urls.py,
 # uploads and static files): a top-level page there would be unreachable. Years too (archives).
@@ -99,11 +100,11 @@ class Page(SlugTree, models.Model):
         indexes = [models.Index(fields=["status", "parent", "menu_order"], name="page_menu")]
 
     def __str__(self):
-        return self.title
+        return self.title_text
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = page_free_slug(self.title, parent=self.parent, instance_pk=self.pk)
+            self.slug = page_free_slug(self.title_text, parent=self.parent, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
         self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
         super().save(*args, **kwargs)
@@ -112,6 +113,16 @@ class Page(SlugTree, models.Model):
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"path": self.path})
 
+    @property
+    def title_text(self):
+        """The title as plain text (blog.sanitize.title_text)."""
+        return title_text(self.title)
+
+    @property
+    def title_html(self):
+        """The title as safe HTML, its inline markup (<em>, ...) kept as on WordPress."""
+        return mark_safe(sanitize_title(self.title))
+
     def delete(self, *args, **kwargs):
         transaction.on_commit(lambda: cache.delete(PAGE_MENU_CACHE_KEY))
         return super().delete(*args, **kwargs)
@@ -119,7 +130,7 @@ class Page(SlugTree, models.Model):
     def clean(self):
         if self.filed_under_itself():
             raise ValidationError({"parent": _("A page cannot be filed under itself.")})
-        slug = self.slug or slugify(self.title, allow_unicode=True)[:192]
+        slug = self.slug or slugify(self.title_text, allow_unicode=True)[:192]
         self.check_path_length(slug)
         if self.parent is None and page_slug_reserved(slug):
             raise ValidationError({"slug": _(

@@ -11,15 +11,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from blog import jobs
+from blog.history import importing_history
 from blog.links import safe_url, validate_web_url, validate_web_url_lines
 from blog.models.tree import SlugTree
-from blog.sanitize import sanitize_html
+from blog.sanitize import sanitize_html, sanitize_title, title_text
 
 SEARCH_CONFIG = "english"
 # Dropped from the searchable text: search snippets use two of them to mark hits.
@@ -178,11 +180,11 @@ class Post(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title_text
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Post, self.title, instance_pk=self.pk)
+            self.slug = unique_slug(Post, self.title_text, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
         text = html.unescape(strip_tags(self.body)).translate(_CONTROL_CHARACTERS)
         self.body_text = " ".join(text.split())
@@ -212,6 +214,16 @@ class Post(models.Model):
         )
 
     @property
+    def title_text(self):
+        """The title as plain text (blog.sanitize.title_text)."""
+        return title_text(self.title)
+
+    @property
+    def title_html(self):
+        """The title as safe HTML, its inline markup (<em>, ...) kept as on WordPress."""
+        return mark_safe(sanitize_title(self.title))
+
+    @property
     def is_public(self):
         return (
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
@@ -227,9 +239,11 @@ class Post(models.Model):
     def queue_announcement(self):
         """Once the save commits, have the worker announce the post at its publish time.
 
-        The task is deferred by name: blog.tasks imports the models (blog.jobs).
+        The task is deferred by name: blog.tasks imports the models (blog.jobs). An import
+        queues nothing (blog.history).
         """
-        if self.announced_at or self.status not in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+        live = self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+        if importing_history() or self.announced_at or not live:
             return
         task = jobs.task("blog.tasks.announce_post", schedule_at=self.published_at)
         pk = self.pk

@@ -11,6 +11,7 @@ class LegacyLink(models.Model):
         POST = "post", _("Post")
         ATTACHMENT = "attachment", _("Attachment")
         CATEGORY = "category", _("Category")
+        TAG = "tag", _("Tag")
         AUTHOR = "author", _("Author")
         COMMENT = "comment", _("Comment")
         PAGE = "page", _("Page")

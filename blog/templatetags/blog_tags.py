@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from blog import links, selectors, widgets
+from blog import dynamic_blocks, links, selectors, widgets
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -22,6 +22,12 @@ def safe_url(value):
 def safe_link_url(value):
     """Like safe_url, also admitting mailto: addresses."""
     return links.safe_url(str(value or ""), mailto=True)
+
+
+@register.filter(is_safe=True)
+def with_dynamic_blocks(body):
+    """A post's or page's HTML with its dynamic blocks (latest posts, archives, ...) drawn now."""
+    return mark_safe(dynamic_blocks.expand(str(body)))
 
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -74,7 +80,7 @@ def post_jsonld(post, image=None):
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
-        "headline": post.title,
+        "headline": post.title_text,
         "description": post.summary(30),
         "datePublished": post.published_at.isoformat(),
         "dateModified": post.updated_at.isoformat(),

@@ -153,7 +153,8 @@ def export_comment(out, comment):
     out.write(f"<wp:comment_author_IP>{cdata(comment.ip_address or '')}</wp:comment_author_IP>")
     out.write(f"<wp:comment_date>{cdata(local(comment.submit_date))}</wp:comment_date>")
     out.write(f"<wp:comment_date_gmt>{cdata(gmt(comment.submit_date))}</wp:comment_date_gmt>")
-    out.write(f"<wp:comment_content>{cdata(comment.comment)}</wp:comment_content>")
+    # Plain text here, HTML on WordPress: escaped, so "<" and "&amp;" read as typed there.
+    out.write(f"<wp:comment_content>{cdata(escape(comment.comment))}</wp:comment_content>")
     out.write(f"<wp:comment_approved>{cdata(status)}</wp:comment_approved>")
     out.write(f"<wp:comment_type>{cdata('' if kind == 'comment' else kind)}</wp:comment_type>")
     out.write(f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>\n")

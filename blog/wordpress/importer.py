@@ -50,6 +50,7 @@ class Importer(PageImport):
         self.progress = progress or (lambda items: None)
         self.authors = {}  # login -> user
         self.categories = {}  # slug -> Category
+        self.tags = {}  # slug -> Tag
         self.pending_parents = []  # (category, parent slug)
         self.page_items = []  # pages wait for the end of the file: parents may come after
         self.items = 0
@@ -111,13 +112,42 @@ class Importer(PageImport):
         self.report.add("categories", outcome)
 
     def on_tag(self, term):
-        name = self.report.fit(term.name, 100, "tag name") or term.slug[:100]
-        tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            tag = Tag.objects.create(name=name, slug=self.tag_slug(term.slug or name))
-            self.report.add("tags", "created")
-        else:
-            self.report.add("tags", "updated")
+        slug = self.tag_key(term.slug, term.name)
+        tag = self.linked(Tag, "tag", term.wp_id) or Tag.objects.filter(slug=slug).first()
+        self.report.add("tags", "updated" if tag else "created")
+        self.tags[slug] = tag or self.tag_create(slug, term.name)
+        self.link("tag", term.wp_id, self.tags[slug].pk)
+
+    def tag_key(self, slug, name):
+        """A tag's slug as this blog stores it: WordPress's nicename (or else its name) made a
+        slug that fits taggit's 100-character column."""
+        return slugify(slug or name, allow_unicode=True)[:100].strip("-") or "tag"
+
+    def tag_create(self, slug, name):
+        """A new tag with WordPress's slug. Taggit keeps names unique, WordPress matches terms
+        by slug and may have two with one name: the second is told apart by its slug."""
+        name = self.report.fit(name, 100, "tag name") or slug
+        if Tag.objects.filter(name=name).exists():
+            self.report.problems.append(
+                f"Tag “{name}” ({slug}) has the name of another tag here; imported as "
+                f"“{name} ({slug})”"
+            )
+            name = f"{name[: 97 - len(slug)]} ({slug})"
+        return Tag.objects.create(name=name, slug=slug)
+
+    def item_tags(self, item):
+        """The item's tags, matched by slug (nicename) as WordPress does, not by name."""
+        found = []
+        for kind, slug, name in item.categories:
+            if kind != "tag" or not (slug or name):
+                continue
+            key = self.tag_key(slug, name)
+            if key not in self.tags:
+                tag = Tag.objects.filter(slug=key).first()
+                self.tags[key] = tag or self.tag_create(key, name)
+                self.report.add("tags", "updated" if tag else "created")
+            found.append(self.tags[key])
+        return found
 
     def on_item(self, item):
         self.resolve_parents()
@@ -150,10 +180,10 @@ class Importer(PageImport):
         self.fill_post(post, item, status)
         post.save()
         post.categories.set(self.item_categories(item))
-        tags = [name for kind, _slug, name in item.categories if kind == "tag" and name]
-        post.tags.set([self.report.fit(name, 100, "tag name") for name in tags])
+        post.tags.set(self.item_tags(item))
         self.link("post", item.wp_id, post.pk, urlsplit(item.link).path if item.link else "")
         self.report.add("posts", outcome)
+        self.report.blocks_not_rendered(f"Post “{item.title}” (ID {item.wp_id})", item.content)
         self.import_comments(post, item.comments)
 
     def protected_problem(self, kind, item):
@@ -168,9 +198,9 @@ class Importer(PageImport):
         published = aware(item.date) or post.published_at or timezone.now()
         post.title = self.report.fit(item.title, 300, "post title") or "(no title)"
         if not post.slug or (item.slug and post.slug != item.slug[:200]):
-            post.slug = unique_slug(Post, item.slug or post.title, instance_pk=post.pk)
+            post.slug = unique_slug(Post, item.slug or post.title_text, instance_pk=post.pk)
         post.author = self.author_for(item.creator)
-        post.body = wxr.content_to_html(item.content)
+        post.body = wxr.content_to_html(item.content, footnotes=item.meta.get("footnotes", ""))
         post.excerpt = item.excerpt.strip()
         post.status = status
         post.published_at = published
@@ -361,6 +391,3 @@ class Importer(PageImport):
             )
             node.parent = None
         node.save()
-
-    def tag_slug(self, value):
-        return unique_slug(Tag, value, max_length=100)

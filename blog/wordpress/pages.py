@@ -81,15 +81,16 @@ class PageImport:
             )
         self.link("page", item.wp_id, page.pk, urlsplit(item.link).path if item.link else "")
         self.report.add("pages", outcome)
+        self.report.blocks_not_rendered(f"Page “{item.title}” (ID {item.wp_id})", item.content)
 
     def fill_page(self, page, item, status, parent, slug):
         moved = page.pk is None or page.parent_id != (parent.pk if parent else None)
         page.title = self.report.fit(item.title, 300, "page title") or "(no title)"
         page.parent = parent
         if moved or not page.slug or (slug and page.slug != slug):
-            page.slug = page_free_slug(slug or page.title, parent=parent, instance_pk=page.pk)
+            page.slug = page_free_slug(slug or page.title_text, parent=parent, instance_pk=page.pk)
         page.author = self.author_for(item.creator)
-        page.body = wxr.content_to_html(item.content)
+        page.body = wxr.content_to_html(item.content, footnotes=item.meta.get("footnotes", ""))
         page.excerpt = item.excerpt.strip()
         page.status = status
         page.published_at = aware(item.date) or page.published_at or timezone.now()

@@ -3,6 +3,8 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from blog.wordpress.blocks import not_rendered
+
 
 @dataclass
 class Report:
@@ -49,3 +51,10 @@ class Report:
             row = self.counts[kind]
             lines.append(f"{kind:14}{row['created']:>9}{row['updated']:>9}{row['skipped']:>9}")
         return "\n".join(lines)
+
+    def blocks_not_rendered(self, label, content):
+        """A line naming the dynamic blocks of a post or page (label) that this blog does not
+        draw (blog.wordpress.blocks.not_rendered): they are left out of its text."""
+        names = not_rendered(content)
+        if names:
+            self.problems.append(f"{label}: dynamic blocks not rendered: {', '.join(names)}")

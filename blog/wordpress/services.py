@@ -4,13 +4,18 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from blog.history import history_import
 from blog.wordpress import wxr
 from blog.wordpress.importer import Importer, Report
 
 
 def wordpress_import(*, source, media_dir=None, dry_run=False, progress=None) -> Report:
-    """Import a WXR file; all or nothing. With dry_run, report what would happen, keep nothing."""
-    with transaction.atomic():
+    """Import a WXR file; all or nothing. With dry_run, report what would happen, keep nothing.
+
+    Nothing is pinged, announced or mailed for what comes in, however often it is run
+    (blog.history).
+    """
+    with history_import(), transaction.atomic():
         report = Importer(media_dir=media_dir, progress=progress).run(source)
         if dry_run:
             transaction.set_rollback(True)

@@ -17,6 +17,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from blog.wordpress import blocks
+
 
 class WxrError(Exception):
     """The export cannot be read; the message says where and why."""
@@ -182,7 +184,9 @@ def _comment(elem):
         url=_text(elem, "wp:comment_author_url").strip(),
         ip=_text(elem, "wp:comment_author_IP").strip(),
         date=parse_date(_text(elem, "wp:comment_date_gmt"), _text(elem, "wp:comment_date")),
-        content=_text(elem, "wp:comment_content"),
+        # WordPress keeps comment text as HTML and this blog as plain text: its entities are
+        # decoded once (a pingback's "[&#8230;]" is "[…]"), whatever the kind of comment.
+        content=html.unescape(_text(elem, "wp:comment_content")),
         approved=_text(elem, "wp:comment_approved").strip() or "0",
         kind=kind if kind in ("comment", "pingback", "trackback", "webmention") else "comment",
         user_id=_int(_text(elem, "wp:comment_user_id")),
@@ -344,9 +348,14 @@ def wpautop(text):
     return html_text
 
 
-def content_to_html(text):
-    """Turn a post's stored content into HTML: [caption] figures, then paragraphs.
+def content_to_html(text, *, footnotes=""):
+    """Turn a post's stored content into HTML: [caption] figures, then paragraphs; block-editor
+    content keeps its own markup (blog.wordpress.blocks), footnotes (the post's "footnotes"
+    meta, JSON) included.
 
     Unknown shortcodes stay as text; sanitising is the model's job on save.
     """
-    return wpautop(_CAPTION.sub(_caption_to_figure, text or ""))
+    text = _CAPTION.sub(_caption_to_figure, text or "")
+    if blocks.has_blocks(text):
+        return blocks.block_html(text, autop=wpautop, footnotes=footnotes)
+    return wpautop(text)

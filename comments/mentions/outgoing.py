@@ -17,6 +17,7 @@ from django.utils import timezone
 from procrastinate.exceptions import AlreadyEnqueued
 
 from blog import jobs
+from blog.history import importing_history
 from blog.models import Post
 from comments.mentions import discovery, fetch, pingback, sources, weburls
 from comments.mentions import services as mentions
@@ -267,7 +268,10 @@ def on_post_published(sender, post, **kwargs):
 
 
 def on_post_saved(sender, instance, created, raw=False, **kwargs):
-    """An edit of a post that is already out may add links: ping the new ones."""
+    """An edit of a post that is already out may add links: ping the new ones. A save by an
+    import is history, not an edit: WordPress pinged those links long ago."""
+    if importing_history():
+        return
     if not (raw or created) and instance.announced_at and instance.is_public:
         _queue_after_commit(instance.pk)
 

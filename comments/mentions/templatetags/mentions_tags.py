@@ -33,6 +33,6 @@ def mention_endpoints(context, post):
         webmention,
         permalink,
         permalink,
-        post.title,
+        post.title_text,
         permalink + "trackback/",  # comments.urls: the post's address + trackback/
     )

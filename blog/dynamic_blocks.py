@@ -1,0 +1,128 @@
+"""WordPress's dynamic blocks that the blog draws from its own data when a page is shown.
+
+A post or page body keeps a dynamic block as an empty placeholder element,
+`<div data-dynamic-block="core/latest-posts" data-block-attrs="{...}"></div>` (sanitising keeps
+it: blog.sanitize), and the post and page templates expand it (expand()), so a list of the
+latest posts stays current. Anywhere else (feeds, mail, search) the empty element shows nothing.
+Comments are plain text, so readers cannot place one. The settings are WordPress's block
+attributes (wp-includes/blocks/*/block.json); unknown or malformed ones fall back to defaults.
+"""
+
+import html
+import json
+import re
+from itertools import count
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
+
+from blog.models import Page, Post
+from blog.selectors import category_list
+from blog.selectors import tag_cloud as weighted_tags
+
+_PLACEHOLDER = re.compile(
+    r'<div data-dynamic-block="(?P<name>[a-z0-9/_-]+)"(?: data-block-attrs="(?P<attrs>[^"]*)")?>'
+    r"\s*</div>"
+)
+
+
+def placeholder(name: str, attrs: dict) -> str:
+    """The element that stands for a dynamic block in a stored body."""
+    value = html.escape(json.dumps(attrs, separators=(",", ":")))
+    return f'<div data-dynamic-block="{name}" data-block-attrs="{value}"></div>'
+
+
+def expand(body: str) -> str:
+    """body (sanitised HTML) with every placeholder replaced by its block drawn now; a block
+    this blog does not draw is left out."""
+    numbers = count(1)
+
+    def render(match):
+        renderer = RENDERERS.get(match.group("name"))
+        if renderer is None:
+            return ""
+        attrs = _attrs(match.group("attrs"))
+        template, context = renderer(attrs)
+        context.update(attrs=attrs, number=next(numbers))
+        return render_to_string(f"blog/blocks/{template}", context).strip()
+
+    return _PLACEHOLDER.sub(render, body or "")
+
+
+def _attrs(text: str | None) -> dict:
+    try:
+        attrs = json.loads(html.unescape(text or "")) if text else {}
+    except ValueError:
+        return {}
+    return attrs if isinstance(attrs, dict) else {}
+
+
+def _int(attrs: dict, key: str, default: int, *, low: int = 1, high: int = 100) -> int:
+    value = attrs.get(key, default)
+    return min(max(value, low), high) if isinstance(value, int) else default
+
+
+def latest_posts(attrs: dict):
+    """core/latest-posts: postsToShow (5), displayPostDate, displayPostContent (the excerpt),
+    order ("desc"/"asc") and orderBy ("date"/"title")."""
+    field = "title" if attrs.get("orderBy") == "title" else "published_at"
+    order = field if attrs.get("order") == "asc" else f"-{field}"
+    posts = Post.objects.published().order_by(order)[: _int(attrs, "postsToShow", 5)]
+    return "_latest_posts.html", {"posts": list(posts)}
+
+
+def archives(attrs: dict):
+    """core/archives: every month with a public post, newest first; showPostCounts."""
+    months = (
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(num_posts=Count("pk"))
+        .order_by("-month")
+    )
+    return "_archives.html", {"months": list(months)}
+
+
+def categories(attrs: dict):
+    """core/categories: the categories with public posts, in tree order; showPostCounts,
+    showHierarchy."""
+    return "_categories.html", {"categories": category_list(Post.objects.published())}
+
+
+def tag_cloud(attrs: dict):
+    """core/tag-cloud: numberOfTags (45) most used tags, weighted; showTagCounts."""
+    limit = _int(attrs, "numberOfTags", 45, high=100)
+    return "_tag_cloud.html", {"tags": weighted_tags(Post.objects.published(), limit=limit)}
+
+
+def search(attrs: dict):
+    """core/search: label ("Search"), showLabel, placeholder, buttonText ("Search")."""
+    texts = {key: attrs.get(key) for key in ("label", "placeholder", "buttonText")}
+    texts = {key: value for key, value in texts.items() if isinstance(value, str)}
+    return "_search.html", {"texts": texts, "show_label": attrs.get("showLabel") is not False}
+
+
+def page_list(attrs: dict):
+    """core/page-list: every published page, nested under its parent, in menu order."""
+    pages = Page.objects.published().only("title", "path", "parent_id", "menu_order")
+    children = {}
+    for page in pages.order_by("menu_order", "title", "pk"):
+        children.setdefault(page.parent_id, []).append(page)
+
+    def walk(parent_id, depth):
+        for page in children.get(parent_id, []):
+            yield page, depth
+            yield from walk(page.pk, depth + 1)
+
+    return "_page_list.html", {"pages": list(walk(None, 0))}
+
+
+RENDERERS = {
+    "core/latest-posts": latest_posts,
+    "core/archives": archives,
+    "core/categories": categories,
+    "core/tag-cloud": tag_cloud,
+    "core/search": search,
+    "core/page-list": page_list,
+}
