@@ -96,7 +96,6 @@ class References:
                 attachment = self.index.by_id.get(wp_id)
                 if attachment and attachment.image_id:
                     found.add(attachment.image_id)
-        self._missing.clear()
         return found
 
     def tag_candidates(self, name, attrs):

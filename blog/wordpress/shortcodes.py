@@ -129,7 +129,11 @@ def gallery(attrs, content, context):
     columns = min(max(_int(attrs.get("columns"), 3), 1), 9)
     size = attrs.get("size", "thumbnail").lower()
     size = size if size in GALLERY_SIZES else "thumbnail"
-    sizes = f"(max-width: 56rem) calc((100vw - 2.5rem) / {columns}), calc(42rem / {columns})"
+    # As site.css lays it out: at most two columns on a phone, the text's width above.
+    sizes = (
+        f"(max-width: 36rem) calc((100vw - 2.5rem) / {min(columns, 2)}), "
+        f"(max-width: 56rem) calc((100vw - 2.5rem) / {columns}), calc(42rem / {columns})"
+    )
     items = "".join(_gallery_item(image, attrs.get("link", ""), sizes) for _i, image in found)
     return f'<figure class="gallery gallery-columns-{columns} gallery-size-{size}">{items}</figure>'
 
