@@ -199,6 +199,10 @@ class AttachmentImport:
             self.report.note(label, "unknown shortcodes", name)
         self.embed_cards.update(context.cards)
 
+    def queue_link_titles(self):
+        """The embedded pages' titles are fetched by a worker once the import commits."""
+        embeds.titles_queue(urls=self.embed_cards)
+
     def gallery_images(self, wp_ids):
         """[(wp_id, Image or None)] for attachment IDs, in their order: one query."""
         pks = {i: self.attachments.by_id[i].image_id for i in wp_ids if i in self.attachments.by_id}

@@ -8,6 +8,10 @@ import re
 from html import escape, unescape
 from urllib.parse import urlsplit
 
+from django.db import transaction
+
+from blog import jobs
+
 # autoembed's rule: an http(s) address with nothing else on its line, which after wpautop is a
 # paragraph of its own.
 _ALONE = re.compile(r"(?:<p>|^)[ \t]*(https?://[^\s<>\"]+)[ \t]*(?:</p>|$)", re.M)
@@ -62,3 +66,17 @@ def card_titled(html: str, url: str, title: str, site: str = "") -> str:
         return card(url, title, site or unescape(match.group("site")))
 
     return _CARD.sub(replace, html)
+
+
+def titles_queue(*, urls) -> None:
+    """After the import commits, have each embedded page's title fetched (by
+    comments.mentions, through the safe fetcher) and written into the cards by
+    blog.wordpress.tasks.link_card_title. A rolled-back import (dry run) queues nothing."""
+
+    def queue():
+        fetch = jobs.task("comments.mentions.tasks.fetch_link_title")
+        for url in sorted(urls):
+            fetch.defer(url=url, reply_to="blog.wordpress.tasks.link_card_title")
+
+    if urls:
+        transaction.on_commit(queue, robust=True)

@@ -78,6 +78,7 @@ class Importer(PageImport, AttachmentImport):
             getattr(self, f"on_{type(obj).__name__.lower()}")(obj)
         self.resolve_parents()
         self.import_pages()
+        self.queue_link_titles()
         self.report.close()
         return self.report
 

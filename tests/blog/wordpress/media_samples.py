@@ -36,7 +36,7 @@ def attachment(wp_id, path, *, parent=0, title=None, url=None, attached_meta=Tru
     )  # fmt: skip
 
 
-def run_import(*parts, media_dir=None):
+def run_import(*parts, media_dir=None, **options):
     return wordpress_services.wordpress_import(
-        source=io.BytesIO(samples.export(*parts)), media_dir=media_dir
+        source=io.BytesIO(samples.export(*parts)), media_dir=media_dir, **options
     )
