@@ -10,6 +10,8 @@ wp_playlist_shortcode) without its scripts: plain <figure>, <audio> and <video> 
 
 import random
 import re
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import PurePosixPath
@@ -17,12 +19,15 @@ from urllib.parse import urlsplit
 
 from blog.wordpress import embeds
 
-_SHORTCODE = re.compile(
-    r"(?P<p><p>\s*)?\[(?P<open>\[?)(?P<name>[a-zA-Z][\w-]*)(?![\w-])"
-    r"(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
-    r"(?:(?P<self>/)\]|\](?:(?P<content>[^\[]*(?:\[(?!/(?P=name)\])[^\[]*)*)\[/(?P=name)\])?)"
-    r"(?P<close>\]?)(?P<endp>\s*</p>)?"
+# An opening tag as get_shortcode_regex reads it; its attributes cannot hold "[" or "]". The
+# enclosed text runs to the first closing tag of the same name, found by position (below), so
+# a text with thousands of brackets is read in one pass, not once per bracket.
+_OPEN = re.compile(
+    r"\[(?P<open>\[?)(?P<name>[a-zA-Z][\w-]*)(?![\w-])"
+    r"(?P<attrs>[^\[\]/]*(?:/(?!\])[^\[\]/]*)*?)(?P<self>/)?\]"
 )
+_CLOSE = re.compile(r"\[/([a-zA-Z][\w-]*)\]")
+_PARAGRAPH_END = re.compile(r"\s*</p>")
 _ATTS = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
     r"""|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"""
@@ -72,35 +77,66 @@ class Context:
 
 def expand(html: str, context: Context) -> str:
     """The text with the shortcodes this blog knows made HTML; unknown ones noted, kept."""
-    return _SHORTCODE.sub(lambda m: _one(m, context), html or "")
+    html = html or ""
+    closings = defaultdict(list)  # name -> where its closing tags start, in order
+    for match in _CLOSE.finditer(html):
+        closings[match.group(1)].append(match.start())
+    out, pos = [], 0
+    for match in _OPEN.finditer(html):
+        if match.start() < pos:  # inside the text an earlier shortcode enclosed
+            continue
+        shortcode = _Found(match, html, closings)
+        start, end = match.start(), shortcode.end
+        opened = html.rfind("<p>", pos, start)
+        after = _PARAGRAPH_END.match(html, end)
+        alone = opened >= 0 and not html[opened + 3 : start].strip() and after is not None
+        html_out = _one(shortcode, context, alone)
+        if alone and html_out != shortcode.text:  # a block takes its paragraph's place
+            start, end, html_out = opened, after.end(), f"\n{html_out}\n"
+        out += [html[pos:start], html_out]
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
-def _one(match, context):
-    text, name = match.group(0), match.group("name").lower()
-    before, after = match.group("p") or "", match.group("endp") or ""
-    if match.group("open") and match.group("close"):  # [[gallery]]: the text "[gallery]"
-        return text.replace("[[", "[", 1)[::-1].replace("]]", "]", 1)[::-1]
-    handler = HANDLERS.get(name)
-    attrs = parse_attributes(match.group("attrs"))
+class _Found:
+    """One shortcode in the text: name, attributes, enclosed content (None if none), span."""
+
+    def __init__(self, match, html, closings):
+        self.name, self.content, self.end = match.group("name"), None, match.end()
+        self.attrs = parse_attributes(match.group("attrs"))
+        self.self_closing = bool(match.group("self"))
+        if not self.self_closing:
+            starts = closings.get(self.name, [])
+            at = bisect_left(starts, match.end())
+            if at < len(starts):
+                self.content = html[match.end() : starts[at]]
+                self.end = starts[at] + len(self.name) + 3
+        self.escaped = bool(match.group("open")) and html.startswith("]", self.end)
+        self.end += self.escaped
+        self.text = html[match.start() : self.end]
+
+
+def _one(shortcode, context, alone):
+    if shortcode.escaped:  # [[gallery]]: the text "[gallery]"
+        return shortcode.text[1:-1]
+    handler = HANDLERS.get(shortcode.name.lower())
     if handler is None:
-        if _looks_like_a_shortcode(match, attrs, bool(before and after)):
-            context.unknown.append(f"[{match.group('name')}]")
-        return text
-    html = handler(attrs, match.group("content") or "", context)
-    if before and after:  # alone in its paragraph: no <p> around a block
-        return f"\n{html}\n"
-    return f"{before}{html}{after}"
+        if _looks_like_a_shortcode(shortcode, alone):
+            context.unknown.append(f"[{shortcode.name}]")
+        return shortcode.text
+    return handler(shortcode.attrs, shortcode.content or "", context)
 
 
-def _looks_like_a_shortcode(match, attrs, alone):
+def _looks_like_a_shortcode(shortcode, alone):
     """A plugin's shortcode rather than "[sic]" or "[1]" in a sentence: it has attributes or
     an address, encloses text, or stands alone in its paragraph."""
-    values = [str(v) for v in attrs.values()]
+    attrs = shortcode.attrs
     return bool(
         any(isinstance(k, str) for k in attrs)
-        or any(v.startswith(("http://", "https://")) for v in values)
-        or match.group("content") is not None
-        or match.group("self")
+        or any(str(v).startswith(("http://", "https://")) for v in attrs.values())
+        or shortcode.content is not None
+        or shortcode.self_closing
         or alone
     )
 

@@ -1,6 +1,7 @@
 """[gallery], [audio], [video], [playlist] and unknown shortcodes in imported posts."""
 
 import re
+import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -151,6 +152,13 @@ def test_playlist_lists_each_file_with_a_player():
         '<li><audio controls preload="none" src="/media/wordpress/a.mp3"></audio>'
         '<a href="/media/wordpress/a.mp3">a.mp3</a></li></ol></figure>'
     )
+
+
+def test_text_with_thousands_of_brackets_is_read_in_one_pass():
+    started = time.perf_counter()
+    html = shortcodes.expand("[a] said [b x=1] " * 8000 + "[[c]" * 8000, context())
+    assert time.perf_counter() - started < 5  # each bracket once (was 132 s: once per bracket)
+    assert html.startswith("[a] said [b x=1] [a]")
 
 
 def test_attribute_parsing_follows_shortcode_parse_atts():
