@@ -27,7 +27,7 @@ class ImageAddForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["file", "title", "alt_text", "caption", "credit", "pinned"]
+        fields = ["file", "title", "alt_text", "caption", "description", "credit", "pinned"]
         widgets = {
             "file": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
             "caption": forms.Textarea(attrs={"rows": 2}),
@@ -54,7 +54,7 @@ class ImageAddForm(forms.ModelForm):
 class ImageChangeForm(forms.ModelForm):
     class Meta:
         model = Image
-        fields = ["title", "alt_text", "caption", "credit", "pinned"]
+        fields = ["title", "alt_text", "caption", "description", "credit", "pinned"]
         widgets = {"caption": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -106,10 +106,36 @@ class ImageAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [
-                (None, {"fields": ["file", "title", "alt_text", "caption", "credit", "pinned"]})
+                (
+                    None,
+                    {
+                        "fields": [
+                            "file",
+                            "title",
+                            "alt_text",
+                            "caption",
+                            "description",
+                            "credit",
+                            "pinned",
+                        ]
+                    },
+                )
             ]
         return [
-            (None, {"fields": ["preview", "title", "alt_text", "caption", "credit", "pinned"]}),
+            (
+                None,
+                {
+                    "fields": [
+                        "preview",
+                        "title",
+                        "alt_text",
+                        "caption",
+                        "description",
+                        "credit",
+                        "pinned",
+                    ]
+                },
+            ),
             (_("File"), {"fields": ["size", "renditions_made", "uploaded_by", "uploaded_at"]}),
             (_("Where it is used"), {"fields": ["used_in"]}),
         ]

@@ -29,6 +29,9 @@ class Image(models.Model):
         help_text=_("What the image shows, for readers who cannot see it."),
     )  # fmt: skip
     caption = models.TextField(_("caption"), blank=True, help_text=_("Shown under the image."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Longer text, shown on the image’s own page.")
+    )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     width = models.PositiveIntegerField(_("width"), editable=False)
     height = models.PositiveIntegerField(_("height"), editable=False)

@@ -1,5 +1,6 @@
 """What pages, feeds and mail need of the image library: pictures, cards, enclosures."""
 
+import re
 from html import unescape
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils.html import strip_tags
 from blog.media.models import Image, ImageUse, Rendition
 from blog.media.services import _ATTR, _IMG_TAG, ABOVE_THE_FOLD, MIME_TYPES, SIZES, image_ids_in
 from blog.models import Post
+
+_LINK_OPENED = re.compile(r"<a\b[^>]*>\s*$", re.IGNORECASE)
 
 # Reading: what pages need
 
@@ -132,7 +135,10 @@ def render_body(post: Post, *, eager_first: bool = False) -> str:
         # Only an image that opens the text is in the first screen; the rest load lazily.
         lazy = not (eager_first and len(strip_tags(post.body[: match.start()])) < ABOVE_THE_FOLD)
         alt = attrs.get("alt") or image.alt_text
-        context = picture_context(image, sizes="content", lazy=lazy, alt=alt, link=True)
+        # An image the text already links (to its file, say) gets no second, nested link.
+        linked = _LINK_OPENED.search(post.body, max(match.start() - 1000, 0), match.start())
+        sizes = attrs.get("sizes") or "content"  # a gallery's columns are narrower
+        context = picture_context(image, sizes=sizes, lazy=lazy, alt=alt, link=not linked)
         return render_to_string("media/_picture.html", context).strip()
 
     return _IMG_TAG.sub(replace, post.body)

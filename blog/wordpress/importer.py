@@ -7,6 +7,8 @@ LegacyLink, so a second run updates instead of duplicating, and old addresses re
 """
 
 import ipaddress
+import shutil
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -29,6 +30,7 @@ from blog.models import (
     unique_slug,
 )
 from blog.wordpress import wxr
+from blog.wordpress.attachments import AttachmentImport
 from blog.wordpress.bulk import insert_mti, reserve_ids, thread_comments
 from blog.wordpress.pages import PageImport, aware
 from blog.wordpress.report import Report
@@ -43,7 +45,7 @@ STATUSES = {
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 
 
-class Importer(PageImport):
+class Importer(PageImport, AttachmentImport):
     def __init__(self, *, media_dir=None, report=None, progress=None):
         self.media_dir = Path(media_dir) if media_dir else None
         self.report = report or Report()
@@ -62,10 +64,22 @@ class Importer(PageImport):
     # --- the stream ------------------------------------------------------------------------
 
     def run(self, source):
+        if isinstance(source, str | Path):
+            with open(source, "rb") as stream:
+                return self.run(stream)
+        if not source.seekable():  # two passes: keep a copy to read again
+            with tempfile.TemporaryFile() as copy:
+                shutil.copyfileobj(source, copy)
+                copy.seek(0)
+                return self.run(copy)
+        start = source.tell()
+        self.read_attachments(source)  # first: posts name attachments the file has later
+        source.seek(start)
         for obj in wxr.read(source):
             getattr(self, f"on_{type(obj).__name__.lower()}")(obj)
         self.resolve_parents()
         self.import_pages()
+        self.queue_link_titles()
         self.report.close()
         return self.report
 
@@ -156,7 +170,7 @@ class Importer(PageImport):
         handlers = {
             "post": self.on_post,
             "page": self.page_items.append,
-            "attachment": self.on_attachment,
+            "attachment": lambda item: None,  # read in the first pass
         }
         handler = handlers.get(item.post_type)
         if handler is None:
@@ -178,6 +192,7 @@ class Importer(PageImport):
         outcome = "updated" if post else "created"
         post = post or Post()
         self.fill_post(post, item, status)
+        self.attach_media(post, item)
         post.save()
         post.categories.set(self.item_categories(item))
         post.tags.set(self.item_tags(item))
@@ -311,44 +326,6 @@ class Importer(PageImport):
         except ValueError:
             self.report.not_stored("commenter IP", "not an IP address, left out")
             return None
-
-    # --- attachments -----------------------------------------------------------------------
-
-    def on_attachment(self, item):
-        from blog.media.models import Image
-        from blog.media.services import image_create
-
-        existing = self.linked(Image, "attachment", item.wp_id)
-        name = Path(urlsplit(item.attachment_url).path).name
-        if existing is not None:
-            existing.title = self.report.fit(item.title, 200, "image title") or existing.title
-            existing.caption = item.excerpt.strip() or existing.caption
-            existing.save()
-            self.report.add("images", "updated")
-            return
-        path = self.media_dir / name if self.media_dir and name else None
-        if path is None or not path.is_file():
-            self.report.add("images", "skipped")
-            self.report.problems.append(
-                f"Image file {name or '(no name)'} not found; kept its address "
-                f"{item.attachment_url}"
-            )
-            return
-        alt = item.meta.get("_wp_attachment_image_alt", "")
-        with path.open("rb") as handle:
-            try:
-                image = image_create(
-                    upload=File(handle, name=name),
-                    title=self.report.fit(item.title, 200, "image title") or name[:200],
-                    alt_text=self.report.fit(alt, 300, "image alt text"),
-                    caption=item.excerpt.strip(),
-                )  # fmt: skip
-            except ValidationError as error:
-                self.report.add("images", "skipped")
-                self.report.problems.append(f"Image {name}: {' '.join(error.messages)}")
-                return
-        self.link("attachment", item.wp_id, image.pk, urlsplit(item.attachment_url).path)
-        self.report.add("images", "created")
 
     # --- helpers ---------------------------------------------------------------------------
 

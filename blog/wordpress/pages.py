@@ -66,6 +66,7 @@ class PageImport:
         outcome = "updated" if page else "created"
         page = page or Page()
         self.fill_page(page, item, status, parent, slug)
+        self.attach_media(page, item, "Page")
         if page.parent is not None and page.longest_path(page.slug) > PATH_LIMIT:
             self.report.problems.append(
                 f"Page “{item.title}” (ID {item.wp_id}): its address under its parent would be "

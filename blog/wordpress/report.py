@@ -14,6 +14,10 @@ class Report:
     problems: list[str] = field(default_factory=list)
     # (what, limit, outcome) -> how many values did not fit their column
     unfit: Counter = field(default_factory=Counter)
+    # post label -> what (e.g. "missing media") -> the things, in order, each once
+    post_notes: dict[str, dict[str, dict]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
 
     def add(self, kind, outcome):
         self.counts[kind][outcome] += 1
@@ -38,8 +42,18 @@ class Report:
         """Count a value left out because its column cannot take it (reason says why)."""
         self.unfit[(what, None, reason)] += 1
 
+    def note(self, post, what, thing):
+        """Note something about one post for its line in the report: note(label, "missing
+        media", "2019/03/photo.jpg") gives "<label>: missing media: 2019/03/photo.jpg"."""
+        self.post_notes[post][what][thing] = None
+
     def close(self):
-        """Add one line per kind of value that did not fit to the problems."""
+        """Add one line per post with notes, and one per kind of value that did not fit, to
+        the problems."""
+        for post, notes in self.post_notes.items():
+            said = "; ".join(f"{what}: {', '.join(things)}" for what, things in notes.items())
+            self.problems.append(f"{post}: {said}")
+        self.post_notes.clear()
         for (what, limit, outcome), n in sorted(self.unfit.items(), key=str):
             size = f" longer than {limit} characters" if limit else ""
             self.problems.append(f"{n} × {what}{size}: {outcome}")

@@ -1,11 +1,14 @@
 """Running a WordPress import: from the command line or the admin, in one transaction."""
 
+from html import escape
+
 import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
 from blog.history import history_import
-from blog.wordpress import wxr
+from blog.models import Page, Post
+from blog.wordpress import embeds, wxr
 from blog.wordpress.importer import Importer, Report
 
 
@@ -71,3 +74,20 @@ def import_run_execute(*, run_id):
             writer.close()
     run.finished_at = timezone.now()
     run.save()
+
+
+def link_cards_title(*, url: str, title: str, site: str) -> int:
+    """Give the link cards for url in posts and pages their fetched title (and site name);
+    nothing when the page gave no title. Safe to run twice. Returns how many were changed."""
+    if not title:
+        return 0
+    marker = f'<figure class="link-card"><a href="{escape(url)}"'
+    changed = 0
+    for model in (Post, Page):
+        for obj in model.objects.filter(body__contains=marker):
+            body = embeds.card_titled(obj.body, url, title, site)
+            if body != obj.body:
+                obj.body = body
+                obj.save(update_fields=["body", *(["body_text"] if model is Post else [])])
+                changed += 1
+    return changed

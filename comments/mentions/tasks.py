@@ -13,7 +13,8 @@ from django.db import InterfaceError, OperationalError
 from procrastinate import RetryDecision, RetryStrategy
 from procrastinate.contrib.django import app
 
-from comments.mentions import outgoing
+from blog import jobs
+from comments.mentions import outgoing, titles
 from comments.mentions import services as mentions
 
 DB_TRANSIENT = {OperationalError, InterfaceError}  # a connection cut, a server restarting
@@ -100,3 +101,12 @@ def settle_stale_pings(timestamp: int) -> None:
 def purge_webmention_requests(timestamp: int) -> None:
     """Every night, forget webmention requests finished more than 30 days ago."""
     mentions.webmention_requests_purge(days=30)
+
+
+@app.task(queue="default", retry=PINGBACK_RETRY)
+def fetch_link_title(url: str, reply_to: str) -> None:
+    """Fetch a page's title and site name for another app's link card, through the safe
+    fetcher, and queue the task named reply_to with url, title and site ("" when the page
+    could not be read). The caller names its own task, so this app imports none of blog's."""
+    title, site = titles.page_title(url)
+    jobs.task(reply_to).defer(url=url, title=title, site=site)

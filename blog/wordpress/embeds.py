@@ -1,0 +1,82 @@
+"""Embeds: an address alone on its line (WordPress's auto-embed, wp-includes/class-wp-embed.php
+autoembed) and [embed] become a link card: the page's title and its site, no third-party script
+or frame. The card is written at import with the address as its title; a worker then fetches the
+page's <title> through the safe fetcher and writes it into the posts that show the card.
+"""
+
+import re
+from html import escape, unescape
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from blog import jobs
+
+# autoembed's rule: an http(s) address with nothing else on its line, which after wpautop is a
+# paragraph of its own.
+_ALONE = re.compile(r"(?:<p>|^)[ \t]*(https?://[^\s<>\"]+)[ \t]*(?:</p>|$)", re.M)
+_CARD = re.compile(
+    r'<figure class="link-card"><a href="(?P<href>[^"]*)"[^>]*>(?P<title>[^<]*)</a>'
+    r"<figcaption>(?P<site>[^<]*)</figcaption></figure>"
+)
+
+
+def is_web_address(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
+
+
+def site_name(url: str) -> str:
+    """ "https://www.youtube.com/watch?v=x" -> "youtube.com"."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def card(url: str, title: str = "", site: str = "") -> str:
+    """The link card's HTML: a figure with the linked title and the site's name under it."""
+    return (
+        f'<figure class="link-card"><a href="{escape(url)}">{escape(title or url)}</a>'
+        f"<figcaption>{escape(site or site_name(url))}</figcaption></figure>"
+    )
+
+
+def autoembed(html: str, cards: list) -> str:
+    """Every address alone on its line (or paragraph) made a link card; cards gets the
+    addresses, in order."""
+
+    def replace(match):
+        url = unescape(match.group(1))
+        if not is_web_address(url):
+            return match.group(0)
+        cards.append(url)
+        return card(url)
+
+    return _ALONE.sub(replace, html or "")
+
+
+def card_titled(html: str, url: str, title: str, site: str = "") -> str:
+    """The text with the cards for url given their fetched title (and site name)."""
+
+    def replace(match):
+        if unescape(match.group("href")) != url:
+            return match.group(0)
+        return card(url, title, site or unescape(match.group("site")))
+
+    return _CARD.sub(replace, html)
+
+
+def titles_queue(*, urls) -> None:
+    """After the import commits, have each embedded page's title fetched (by
+    comments.mentions, through the safe fetcher) and written into the cards by
+    blog.wordpress.tasks.link_card_title. A rolled-back import (dry run) queues nothing."""
+
+    def queue():
+        fetch = jobs.task("comments.mentions.tasks.fetch_link_title")
+        for url in sorted(urls):
+            fetch.defer(url=url, reply_to="blog.wordpress.tasks.link_card_title")
+
+    if urls:
+        transaction.on_commit(queue, robust=True)
