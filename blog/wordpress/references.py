@@ -91,7 +91,7 @@ class References:
     def wanted_images(self, html: str) -> set[int]:
         """The library pks the text's tags name: load them in one query before rewrite()."""
         found = set()
-        for match in _TAG.finditer(_mark_image_blocks(html)):
+        for match in _TAG.finditer(mark_image_blocks(html)):
             for wp_id in self.tag_candidates(match.group(1).lower(), attributes(match.group(0))):
                 attachment = self.index.by_id.get(wp_id)
                 if attachment and attachment.image_id:
@@ -115,7 +115,7 @@ class References:
 
     def rewrite(self, html: str) -> str:
         """The text with every tag that names a brought attachment pointing at its copy."""
-        return _HINT.sub("", _TAG.sub(self._tag, _mark_image_blocks(html)))
+        return _HINT.sub("", _TAG.sub(self._tag, mark_image_blocks(html)))
 
     def _tag(self, match):
         name, tag = match.group(1).lower(), match.group(0)
@@ -145,7 +145,7 @@ class References:
         return image.get_absolute_url() if image else attachment.file_url  # its page
 
 
-def _mark_image_blocks(html):
+def mark_image_blocks(html):
     """Give the first <img> of each `<!-- wp:image {"id":N} -->` block a data-wp-id="N"."""
     return _IMAGE_BLOCK.sub(lambda m: f'{m.group(1)} data-wp-id="{m.group(2)}"', html)
 

@@ -17,7 +17,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from blog.wordpress import blocks
+from blog.wordpress import blocks, references
 
 
 class WxrError(Exception):
@@ -351,11 +351,13 @@ def wpautop(text):
 def content_to_html(text, *, footnotes=""):
     """Turn a post's stored content into HTML: [caption] figures, then paragraphs; block-editor
     content keeps its own markup (blog.wordpress.blocks), footnotes (the post's "footnotes"
-    meta, JSON) included.
+    meta, JSON) included. An image block's attachment ID survives its delimiter as the <img>'s
+    data-wp-id, for the import to point it at the library (blog.wordpress.references).
 
     Unknown shortcodes stay as text; sanitising is the model's job on save.
     """
     text = _CAPTION.sub(_caption_to_figure, text or "")
     if blocks.has_blocks(text):
+        text = references.mark_image_blocks(text)
         return blocks.block_html(text, autop=wpautop, footnotes=footnotes)
     return wpautop(text)
