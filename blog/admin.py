@@ -98,6 +98,14 @@ class PostActionForm(ActionForm):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by the name readers see on bylines (display name), not their user name."""
+
+    def label_from_instance(self, user):
+        profile = getattr(user, "profile", None)
+        return profile.name if profile else user.get_full_name() or user.get_username()
+
+
 def edits_others(request):
     """Editors work on everyone's posts; authors only see and change their own."""
     return request.user.has_perm("blog.edit_others_posts")
@@ -149,6 +157,12 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "author":
+            kwargs["form_class"] = PersonChoiceField
+            kwargs["queryset"] = db_field.related_model.objects.select_related("profile")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)  # with PostFollowersMixin's

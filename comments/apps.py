@@ -18,6 +18,8 @@ class CommentsConfig(AppConfig):
         # xtd has no setting for how it sends mail; its views call utils.send_mail by name.
         # Ours queues every message in the task queue (retried, never a thread).
         xtd_utils.send_mail = xtd_views.send_mail = services.mail_queue
+        # Its confirmation mail's subject is "comment confirmation request"; ours names the post.
+        xtd_views.send_email_confirmation_request = services.comment_confirmation_request
         # xtd un-publishes and re-publishes all replies when a comment's is_public changes,
         # which would show spam replies again; our status field decides alone (selectors).
         pre_save.disconnect(xtd_models.publish_or_unpublish_on_pre_save, sender="comments.Comment")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from blog.mail import header_text
+from blog.mail import blog_sender, header_text
+from blog.models import SiteSettings
 
 BREAKS = ["\r", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
@@ -30,3 +31,20 @@ def test_header_text_keeps_other_scripts_and_non_breaking_spaces():
 
 def test_header_text_of_an_empty_value_is_empty():
     assert header_text("") == ""
+
+
+@pytest.mark.django_db
+def test_blog_sender_is_the_blogs_name_at_the_configured_address(settings):
+    settings.DEFAULT_FROM_EMAIL = "Newsroom <news@example.com>"
+    site = SiteSettings.load()
+    site.title = "Iran News Watch"
+    site.save()
+    assert blog_sender() == "Iran News Watch <news@example.com>"
+
+
+@pytest.mark.django_db
+def test_blog_sender_quotes_a_name_with_punctuation():
+    site = SiteSettings.load()
+    site.title = "News, Views\u2028& More"
+    site.save()
+    assert blog_sender() == '"News, Views & More" <blog@localhost>'
