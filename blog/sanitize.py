@@ -1,5 +1,7 @@
 """The one place that decides which HTML an editor's text may keep."""
 
+from html.parser import HTMLParser
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -36,3 +38,42 @@ _cleaner = nh3.Cleaner(
 def sanitize_html(html: str) -> str:
     """Keep the markup a post may use; drop scripts, styles, handlers and unsafe links."""
     return _cleaner.clean(html or "")
+
+
+# Elements that end a line of text: their words never run into the next block's.
+TEXT_BREAKS = {
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre",
+    "hr", "figure", "figcaption", "table", "caption", "tr", "th", "td",
+}  # fmt: skip
+
+
+class _TextParser(HTMLParser):
+    """The words of a piece of HTML, each block's apart from the next's; what is inside a
+    skipped element (a figure's caption, say) left out."""
+
+    def __init__(self, skip):
+        super().__init__(convert_charrefs=True)
+        self.skip, self.skipping, self.parts = skip, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" " if tag in TEXT_BREAKS else "")
+        if tag in self.skip:
+            self.skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.skip and self.skipping:
+            self.skipping -= 1
+        self.parts.append(" " if tag in TEXT_BREAKS else "")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(markup: str, *, captions: bool = True) -> str:
+    """The text of markup on one line, blocks separated by a space ("rivers. The talks", not
+    "rivers.The talks"); without figure and table captions when captions is False."""
+    parser = _TextParser(skip=set() if captions else {"figcaption", "caption"})
+    parser.feed(markup or "")
+    parser.close()
+    return " ".join("".join(parser.parts).split())

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from blog.models.posts import unique_slug
+from blog.models.posts import excerpt_from, unique_slug
 from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html
 
@@ -128,6 +128,10 @@ class Page(SlugTree, models.Model):
             ) % {"slug": slug}})  # fmt: skip
         if self.slug and self.path_taken(self.path_for(slug)):
             raise ValidationError({"slug": _("Another page at this level has this slug.")})
+
+    def summary(self, words=30):
+        """The excerpt, else the body's first words (as Post.summary): for meta descriptions."""
+        return self.excerpt or excerpt_from(self.body, words)
 
     @property
     def is_public(self):
