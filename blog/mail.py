@@ -1,10 +1,13 @@
 """What every app's mail shares: header values made from people's text, kept to one line."""
 
+import email
+import email.policy
 import re
 from email.headerregistry import Address
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.mail.backends import console
 
 from blog.models import SiteSettings
 
@@ -30,3 +33,28 @@ def blog_sender() -> str:
     """
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
     return str(Address(display_name=header_text(SiteSettings.load().title), addr_spec=address))
+
+
+class ConsoleMailer(console.EmailBackend):
+    """Development mail printed as a developer reads it (EMAIL_URL=console:): headers decoded and
+    each text part as text. Django's console backend prints the wire form, quoted-printable,
+    where a link breaks at every "=" ("=3D") and at the soft line ends, and cannot be clicked.
+    """
+
+    def write_message(self, message):
+        parsed = email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+        lines = [f"{name}: {value}" for name, value in parsed.items() if name not in _WIRE_HEADERS]
+        for part in parsed.walk():
+            if part.is_multipart():
+                continue
+            if part.get_content_maintype() == "text" and not part.get_filename():
+                lines += ["", f"----- {part.get_content_type()} -----", part.get_content().rstrip()]
+            else:
+                lines += [
+                    "",
+                    f"----- attachment: {part.get_filename()} ({part.get_content_type()})",
+                ]
+        self.stream.write("\n".join(lines) + "\n" + "=" * 79 + "\n")
+
+
+_WIRE_HEADERS = {"MIME-Version", "Content-Type", "Content-Transfer-Encoding"}
