@@ -1,9 +1,13 @@
 """The editors' desk (issue 17): what editors see in the admin, at 1280 and 390 px."""
 
 import pytest
+from django.utils import timezone
 
+from blog.followers.models import Follower
+from comments.models import Comment
 from tests.browser.conftest import login, screenshot
-from tests.factories import make_user
+from tests.comments.factories import make_comment
+from tests.factories import make_post, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -27,3 +31,70 @@ def test_editor_toolbar_draws_every_icon(request, viewport):
     page.evaluate("document.fonts.ready")
     assert page.evaluate(TOOLBAR_GLYPHS) == {"iconFont": True, "after": []}
     screenshot(page, f"admin-editor-toolbar-{page.viewport_size['width']}")
+
+
+# Lists that fit: at 1280 px the results table is no wider than the space it has.
+
+TABLE_FITS = """() => {
+  const table = document.querySelector("#result_list");
+  const box = table.closest(".results");
+  return {table: Math.ceil(table.getBoundingClientRect().width), box: box.clientWidth,
+          page: document.documentElement.scrollWidth, viewport: window.innerWidth};
+}"""
+
+
+def long_comments():
+    post = make_post("Why Iran Was Not Invited to the Anti ISIS Club, and What Comes Next")
+    first = make_comment(
+        post, "Excluding Tehran makes sense on paper, but the Quds Force is already on the "
+        "ground in Iraq. Pretending otherwise will not make the coalition any stronger at all.",
+        user_name="Farid Ahmadi-Kermani", user_email="farid.ahmadi.kermani@university.example.com",
+    )  # fmt: skip
+    for n in range(6):
+        make_comment(
+            post, "On the ground, yes – but coordinating openly with a designated state sponsor "
+            "of terror would wreck the Gulf partners’ support overnight.", parent=first,
+            user_name=f"Sarah Whitfield-Longname {n}", status=Comment.Status.PENDING,
+            user_email=f"sarah.whitfield.longname{n}@newsroom-correspondents.example.org",
+        )  # fmt: skip
+
+
+def long_followers():
+    for n in range(8):
+        Follower.objects.create(
+            email=f"a.very.long.address.of.reader.{n}@subdomain.newsroom-readers.example.org",
+            status=Follower.Status.ACTIVE,
+            confirmed_at=timezone.now(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "fill", "headers"),
+    [
+        (
+            "/admin/comments/comment/",
+            long_comments,
+            ["Author", "Comment", "In reply to", "Post", "Date", "Status"],
+        ),
+        (
+            "/admin/followers/follower/",
+            long_followers,
+            ["Email address", "Status", "Subscribed", "Confirmed", "Bounces"],
+        ),
+    ],
+    ids=["comments", "followers"],
+)
+def test_list_shows_its_columns_without_scrolling_at_1280(page, phone_page, url, fill, headers):
+    make_user("editor", group="Editor")
+    fill()
+    login(page, "editor")
+    page.goto(url)
+    name = url.strip("/").split("/")[-1]
+    screenshot(page, f"admin-list-{name}-1280")
+    shown = [h.strip().lower() for h in page.locator("#result_list thead th").all_inner_texts()]
+    assert all(any(h.startswith(want.lower()) for h in shown) for want in headers), shown
+    sizes = page.evaluate(TABLE_FITS)
+    assert sizes["table"] <= sizes["box"] and sizes["page"] <= sizes["viewport"], sizes
+    login(phone_page, "editor")
+    phone_page.goto(url)
+    screenshot(phone_page, f"admin-list-{name}-390")
