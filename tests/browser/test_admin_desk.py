@@ -3,7 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from blog.followers.models import Follower
+from blog.followers.models import Delivery, Follower
+from blog.models import Post
+from blog.stats.models import DailyPostViews, DailySiteViews
 from comments.models import Comment
 from tests.browser.conftest import login, screenshot
 from tests.comments.factories import make_comment
@@ -98,3 +100,39 @@ def test_list_shows_its_columns_without_scrolling_at_1280(page, phone_page, url,
     login(phone_page, "editor")
     phone_page.goto(url)
     screenshot(phone_page, f"admin-list-{name}-390")
+
+
+# The desk
+
+
+def fill_desk():
+    make_post("Notes on the succession question", status=Post.Status.DRAFT)
+    make_post("Opinion: the deal nobody wants to defend", status=Post.Status.PENDING)
+    make_post("Our guide to the next round of talks", status=Post.Status.SCHEDULED, days_ago=-7)
+    story = make_post("Why Iran Was Not Invited to the Anti ISIS Club")
+    make_comment(story, "Is there an official transcript anywhere? The quotes differ.",
+                 user_name="Daniel K.", status=Comment.Status.PENDING)  # fmt: skip
+    today = timezone.localdate()
+    DailySiteViews.objects.create(day=today, views=1234, visitors=800)
+    DailyPostViews.objects.create(post=story, day=today, views=321)
+    follower = Follower.objects.create(email="new.reader@example.com", status="active")
+    Delivery.objects.create(post=story, follower=follower, status=Delivery.Status.SENT)
+
+
+def test_desk_moderates_and_takes_a_quick_draft(page, phone_page):
+    make_user("editor", group="Editor")
+    fill_desk()
+    login(page, "editor")
+    assert page.locator("h1").inner_text() == "Newsroom"
+    screenshot(page, "admin-desk-1280")
+    page.locator(".desk-comments button", has_text="Approve").click()
+    page.wait_for_selector("text=1 comment approved.")
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    page.fill("#quick-draft-title", "A thought for tomorrow")
+    page.fill("#quick-draft-text", "The first lines of it.")
+    page.click("text=Save draft")
+    page.wait_for_selector("text=Draft saved")
+    assert Post.objects.get(title="A thought for tomorrow").status == Post.Status.DRAFT
+    login(phone_page, "editor")
+    screenshot(phone_page, "admin-desk-390")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
