@@ -6,6 +6,7 @@ blog.wordpress.blocks); scripts, styles, event handlers, unsafe links and autopl
 
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
@@ -109,3 +110,43 @@ def title_text(title: str) -> str:
     """A title as plain text, where only text can go: <title>, meta tags, feeds, mail
     subjects, admin lists. Tags go (as the_title_rss), entities are decoded once."""
     return html.unescape(strip_tags(title or "")).strip()
+
+
+# Elements that end a line of text: their words never run into the next block's.
+TEXT_BREAKS = {
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "hr", "figure", "figcaption", "table", "caption", "tr", "th", "td",
+    "address", "details", "summary",
+}  # fmt: skip
+
+
+class _TextParser(HTMLParser):
+    """The words of a piece of HTML, each block's apart from the next's; what is inside a
+    skipped element (a figure's caption, say) left out."""
+
+    def __init__(self, skip):
+        super().__init__(convert_charrefs=True)
+        self.skip, self.skipping, self.parts = skip, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.parts.append(" " if tag in TEXT_BREAKS else "")
+        if tag in self.skip:
+            self.skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.skip and self.skipping:
+            self.skipping -= 1
+        self.parts.append(" " if tag in TEXT_BREAKS else "")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(markup: str, *, captions: bool = True) -> str:
+    """The text of markup on one line, blocks separated by a space ("rivers. The talks", not
+    "rivers.The talks"); without figure and table captions when captions is False."""
+    parser = _TextParser(skip=set() if captions else {"figcaption", "caption"})
+    parser.feed(markup or "")
+    parser.close()
+    return " ".join("".join(parser.parts).split())

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from blog.models import Category, Post
 from blog.signals import post_published
@@ -53,3 +54,11 @@ def posts_add_category(*, posts, category: Category) -> int:
     links = [through(post_id=pk, category_id=category.pk) for pk in pks]
     through.objects.bulk_create(links, ignore_conflicts=True)
     return len(links)
+
+
+def post_quick_draft(*, author, title: str, text: str) -> Post:
+    """A draft from the desk's quick draft box: each paragraph of text (blank-line separated)
+    becomes a paragraph of the body."""
+    paragraphs = [" ".join(part.split()) for part in text.replace("\r\n", "\n").split("\n\n")]
+    body = "".join(f"<p>{escape(part)}</p>" for part in paragraphs if part)
+    return Post.objects.create(title=title, body=body, author=author, status=Post.Status.DRAFT)

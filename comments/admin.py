@@ -1,12 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import selectors, services
+from comments.forms import COMMENT_MAX_LENGTH
 from comments.models import Comment, DiscussionSettings
 
 DONE = {
@@ -39,9 +50,18 @@ class StatusFilter(admin.SimpleListFilter):
         return choices
 
 
+# The row actions under each comment, as WordPress's: the status a button sets, and its label.
+ROW_ACTIONS = [
+    (Comment.Status.APPROVED, _("Approve")),
+    (Comment.Status.PENDING, _("Unapprove")),
+    (Comment.Status.SPAM, _("Spam")),
+    (Comment.Status.TRASH, _("Trash")),
+]
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["author", "excerpt", "post", "kind", "status", "submit_date"]
+    list_display = ["author", "excerpt", "in_reply_to", "post", "submitted", "status"]
     list_filter = [StatusFilter, "kind", "submit_date"]
     search_fields = ["user_name", "user_email", "user_url", "comment", "ip_address"]
     date_hierarchy = "submit_date"
@@ -56,7 +76,54 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        parent = Comment.norel_objects.filter(pk=OuterRef("parent_id")).exclude(pk=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("content_object")
+            .annotate(parent_name=Subquery(parent.values("user_name")[:1]))
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/moderate/", view(self.moderate_view), name="comments_comment_moderate"),
+            path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request, pk):
+        """One comment's row action (approve, unapprove, spam, trash): POST only, then back."""
+        comment = get_object_or_404(Comment, pk=pk)
+        status = request.POST.get("status")
+        if request.method != "POST" or status not in Comment.Status.values:
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        self._set_status(request, Comment.objects.filter(pk=pk), status)
+        return redirect(back_to(request, reverse("admin:comments_comment_changelist")))
+
+    def reply_view(self, request, pk):
+        """Answer a comment from the admin: an approved reply by the editor, under it."""
+        parent = get_object_or_404(Comment, pk=pk)
+        if not self.has_change_permission(request, parent):
+            raise PermissionDenied
+        form = ReplyForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.comment_reply_by_staff(
+                parent=parent, user=request.user, text=form.cleaned_data["text"]
+            )
+            self.message_user(request, _("Reply published."), messages.SUCCESS)
+            return redirect(back_to(request, reverse("admin:comments_comment_changelist")))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reply to %(name)s") % {"name": parent.user_name},
+            "opts": self.model._meta,
+            "comment": parent,
+            "form": form,
+            "next": request.GET.get("next", ""),
+        }
+        return TemplateResponse(request, "admin/comments/comment/reply.html", context)
 
     def render_delete_form(self, request, context):
         """The confirmation page says where the comment's replies go before it is deleted."""
@@ -89,11 +156,38 @@ class CommentAdmin(admin.ModelAdmin):
     def author(self, comment):
         return format_html("{}<br><small>{}</small>", comment.user_name, comment.user_email)
 
+    def get_list_display(self, request):
+        """Row actions for those who may moderate; the bare text for those who may only look."""
+        if self.has_change_permission(request):
+            return self.list_display
+        return [("text" if name == "excerpt" else name) for name in self.list_display]
+
     @admin.display(description=_("Comment"))
-    def excerpt(self, comment):
+    def text(self, comment):
         return Truncator(comment.comment).chars(140)
 
-    @admin.display(description=_("In response to"))
+    @admin.display(description=_("Comment"))
+    def excerpt(self, comment):
+        context = {
+            "comment": comment,
+            "text": self.text(comment),
+            "actions": [(s, label) for s, label in ROW_ACTIONS if s != comment.status],
+        }
+        return render_to_string("admin/comments/comment/_row_actions.html", context)
+
+    @admin.display(description=_("Date"), ordering="submit_date")
+    def submitted(self, comment):
+        local = timezone.localtime(comment.submit_date)
+        return format_html("{}<br>{}", date_format(local, "j M Y"), date_format(local, "H:i"))
+
+    @admin.display(description=_("In reply to"))
+    def in_reply_to(self, comment):
+        if not comment.parent_name:
+            return "—"
+        url = reverse("admin:comments_comment_change", args=[comment.parent_id])
+        return format_html('<a href="{}">{}</a>', url, comment.parent_name)
+
+    @admin.display(description=_("Post"))
     def post(self, comment):
         post = comment.content_object
         if post is None:
@@ -135,6 +229,22 @@ class CommentAdmin(admin.ModelAdmin):
         count = services.comments_restore(comments=queryset)
         msg = ngettext("%(n)d comment restored.", "%(n)d comments restored.", count)
         self.message_user(request, msg % {"n": count})
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=COMMENT_MAX_LENGTH,
+    )
+
+
+def back_to(request, default):
+    """Where a row action returns: the page it was pressed on (the list with its filters, or
+    the desk), when that is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer")
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if target and allowed else default
 
 
 @admin.register(DiscussionSettings)

@@ -181,4 +181,6 @@ OTHER_THREADS = [
         26,
     ),
 ]
+# The latest of the demo comments, in hours after their post.
+LAST_COMMENT_HOURS = max(row[-1] for row in [*REFERENCE_THREADS, *OTHER_THREADS])
 OTHER_POSTS = 5  # how many of the newest other posts get OTHER_THREADS

@@ -184,3 +184,13 @@ def replies_hidden_with(ids) -> list[Comment]:
 
 def pending_count() -> int:
     return Comment.objects.pending().count()
+
+
+def desk_comments(request, limit: int = 5) -> dict | None:
+    """The desk's panel: the oldest comments waiting for moderation (first come, first served)
+    with their posts, and how many wait; None for staff who cannot moderate."""
+    if not request.user.has_perm("comments.change_comment"):
+        return None
+    waiting = Comment.objects.pending()
+    comments = list(waiting.prefetch_related("content_object").order_by("submit_date")[:limit])
+    return {"comments": comments, "count": waiting.count()}

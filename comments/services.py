@@ -10,6 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 from django_comments_xtd import signals as xtd_signals
@@ -17,7 +18,8 @@ from django_comments_xtd import signed
 from django_comments_xtd.models import TmpXtdComment
 
 from blog import jobs, ratelimit
-from blog.mail import header_text
+from blog.mail import blog_sender, header_text
+from blog.models import SiteSettings
 from blog.ratelimit import client_ip
 from comments import moderation
 from comments.forms import NAME_MAX_LENGTH
@@ -26,6 +28,8 @@ from comments.models import Comment, DiscussionSettings
 EDITOR_GROUP = "Editor"
 REMOVED = [Comment.Status.SPAM, Comment.Status.TRASH]
 CONFIRM_MAX_AGE = timedelta(days=7)  # how long a guest's confirmation link works
+# What django-comments-xtd and Django pass as the sender when none was chosen: the blog's own.
+BLOG_SENDERS = {None, "", settings.DEFAULT_FROM_EMAIL, settings.COMMENTS_XTD_FROM_EMAIL}
 
 
 def rate_limit_hit(request, *, scope: str, limit: int, window: int) -> bool:
@@ -38,11 +42,16 @@ def comment_form_data(request):
     data = request.POST.copy()
     user = request.user
     if user.is_authenticated:
-        profile = getattr(user, "profile", None)
-        name = (profile.name if profile else "") or user.get_full_name() or user.username
-        data["name"] = name[:NAME_MAX_LENGTH]  # a long profile name is no error they could fix
+        data["name"] = person_name(user)  # a long profile name is no error they could fix
         data["email"] = user.email
     return data
+
+
+def person_name(user) -> str:
+    """The name a signed-in person comments under: their display name, cut to the column."""
+    profile = getattr(user, "profile", None)
+    name = (profile.name if profile else "") or user.get_full_name() or user.username
+    return name[:NAME_MAX_LENGTH]
 
 
 def comment_submit(*, form, request):
@@ -113,6 +122,33 @@ def reply_parent_id(parent_id: int, depth: int) -> int:
         .first()
     )
     return ancestor.pk if ancestor else 0
+
+
+def comment_reply_by_staff(*, parent: Comment, user, text: str) -> Comment:
+    """An editor's answer from the admin: approved at once, under their display name, threaded
+    under parent (or the nearest ancestor the thread depth allows). A held parent is approved
+    with it, as on WordPress; the post's followers hear of the reply."""
+    if parent.status == Comment.Status.PENDING:
+        comments_set_status(
+            comments=Comment.objects.filter(pk=parent.pk), status=parent.Status.APPROVED
+        )
+    reply = Comment(
+        content_type_id=parent.content_type_id,
+        object_pk=parent.object_pk,
+        site_id=parent.site_id,
+        parent_id=reply_parent_id(parent.pk, DiscussionSettings.load().thread_depth),
+        user=user,
+        user_name=person_name(user),
+        user_email=user.email,
+        comment=text,
+        status=Comment.Status.APPROVED,
+        is_public=True,
+        submit_date=timezone.now(),
+    )
+    reply.save()
+    task = jobs.task("comments.tasks.notify_followers")
+    transaction.on_commit(lambda: task.defer(comment_id=reply.pk))
+    return reply
 
 
 def comment_store(tmp_comment) -> Comment:
@@ -211,13 +247,51 @@ def comments_restore(*, comments) -> int:
     return count + comments_set_status(comments=rest, status=Comment.Status.PENDING)
 
 
-def comment_notify_followers(*, comment_id: int) -> None:
-    """Mail everyone who asked to follow the post (django-comments-xtd's follow-up mail)."""
-    from django_comments_xtd.views import notify_comment_followers
-
+def comment_notify_followers(*, comment_id: int) -> int:
+    """Mail everyone who asked to follow the post about a new comment (xtd's follow-up mail,
+    with the post's title in the subject); the number of mails."""
     comment = Comment.objects.filter(pk=comment_id, status=Comment.Status.APPROVED).first()
-    if comment is not None:
-        notify_comment_followers(comment)
+    if comment is None:
+        return 0
+    followers = (
+        Comment.objects.public()
+        .filter(content_type=comment.content_type, object_pk=comment.object_pk, followup=True)
+        .exclude(user_email__iexact=comment.user_email)
+        .order_by("user_email", "submit_date")
+        .distinct("user_email")
+    )
+    post = comment.content_object
+    subject = f"New comment on “{post.title}”"
+    for follower in followers:
+        key = signed.dumps(follower, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
+        context = {
+            "user_name": follower.user_name,
+            "comment": comment,
+            "content_object": post,
+            "mute_url": reverse("comments-xtd-mute", args=[key.decode()]),
+            "site_name": SiteSettings.load().title,
+        }
+        text, html = render_mail("django_comments_xtd/email_followup_comment", context)
+        mail_queue(subject, text, None, [follower.user_email], html=html)
+    return len(followers)
+
+
+def comment_confirmation_request(comment, key, site, **_templates) -> None:
+    """Mail a guest the link that publishes their comment (replaces xtd's, whose subject is
+    "comment confirmation request"): the subject names the post."""
+    context = {
+        "comment": comment,
+        "confirmation_url": reverse("comments-xtd-confirm", args=[key.decode()]),
+        "site_name": SiteSettings.load().title,
+    }
+    text, html = render_mail("django_comments_xtd/email_confirmation_request", context)
+    subject = f"Confirm your comment on “{comment.content_object.title}”"
+    mail_queue(subject, text, None, [comment.user_email], html=html)
+
+
+def render_mail(name: str, context: dict) -> tuple[str, str]:
+    """The text and HTML parts of a mail from name.txt and name.html."""
+    return render_to_string(f"{name}.txt", context), render_to_string(f"{name}.html", context)
 
 
 def comment_notify_moderators(*, comment_id: int) -> int:
@@ -231,7 +305,7 @@ def comment_notify_moderators(*, comment_id: int) -> int:
     subject = f"Please moderate: “{post.title_text}”"
     body = render_to_string("comments/email/moderation_notice.txt", context)
     for email in sorted(recipients):
-        mail_queue(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        mail_queue(subject, body, None, [email])
     return len(recipients)
 
 
@@ -252,7 +326,7 @@ def mail_queue(subject, body, from_email, recipient_list, fail_silently=False, h
     message = {
         "subject": header_text(subject),
         "body": str(body),
-        "from_email": from_email or settings.DEFAULT_FROM_EMAIL,
+        "from_email": blog_sender() if from_email in BLOG_SENDERS else from_email,
         "recipient_list": [str(address) for address in recipient_list],
         "html": str(html) if html else None,
     }
@@ -266,7 +340,7 @@ def mail_send(*, subject, body, from_email, recipient_list, html=None) -> None:
     titles and names, and a line break in them would fail the message for good.
     """
     subject = header_text(subject)
-    from_email = header_text(from_email) if from_email else settings.DEFAULT_FROM_EMAIL
+    from_email = header_text(from_email) if from_email else blog_sender()
     message = EmailMultiAlternatives(subject, body, from_email, recipient_list)
     if html:
         message.attach_alternative(html, "text/html")

@@ -31,7 +31,8 @@ def mailer_from_url(url):
     """Turn EMAIL_URL (smtp://user:pass@host:port, smtps://, console:, ...) into a mailer."""
     parts = urlsplit(url)
     backends = {
-        "console": "django.core.mail.backends.console.EmailBackend",
+        # Prints mail decoded, links whole (Django's prints quoted-printable).
+        "console": "blog.mail.ConsoleMailer",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
         "file": "django.core.mail.backends.filebased.EmailBackend",

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from blog import logins
+from blog.admin import sections_view
 from blog.sitemaps import sitemaps
 from blog.views import healthz, security_txt
 
@@ -40,6 +41,7 @@ urlpatterns = [
     ),
     # The admin's log-in takes the same limits as the readers' (blog.logins).
     path("admin/login/", logins.throttled("login")(admin.site.login)),
+    path("admin/sections/", admin.site.admin_view(sections_view), name="admin-sections"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path(

@@ -125,9 +125,7 @@ def test_mailer_from_url_without_login_sends_anonymously():
 
 
 def test_mailer_from_console_url_prints_mail():
-    assert (
-        mailer_from_url("console:")["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
-    )
+    assert mailer_from_url("console:")["BACKEND"] == "blog.mail.ConsoleMailer"
 
 
 def test_mailer_from_file_url_writes_to_that_folder():

@@ -57,7 +57,7 @@ def csv_response(queryset, name):
 
 @admin.register(Follower)
 class FollowerAdmin(admin.ModelAdmin):
-    list_display = ["email", "status", "source", "subscribed_at", "confirmed_at", "bounces"]
+    list_display = ["email", "status", "subscribed_at", "confirmed_at", "bounces", "source"]
     list_filter = ["status", "source"]
     search_fields = ["email"]
     date_hierarchy = "subscribed_at"

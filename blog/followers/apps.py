@@ -10,8 +10,8 @@ class FollowersConfig(AppConfig):
     verbose_name = _("Followers")
 
     def ready(self):
-        from blog import widgets
-        from blog.followers import deliveries, services
+        from blog import desk, widgets
+        from blog.followers import deliveries, selectors, services
         from blog.signals import post_published
 
         widgets.register(
@@ -22,3 +22,7 @@ class FollowersConfig(AppConfig):
             context=("follower_count", services.active_count),
         )
         post_published.connect(deliveries.on_post_published, dispatch_uid="followers")
+        desk.register(
+            "followers", _("Followers"), "admin/followers/_desk.html", selectors.desk_followers,
+            order=40,
+        )  # fmt: skip

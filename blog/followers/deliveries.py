@@ -37,6 +37,7 @@ from blog.followers.services import (
     absolute,
     unsubscribe_url_maker,
 )
+from blog.mail import blog_sender
 from blog.models import Post, SiteSettings
 
 # The new-post email
@@ -108,7 +109,7 @@ def post_mailing(post: Post) -> PostMailing:
         subject=post.title_text,
         text=render_to_string("followers/email/new_post.txt", context),
         html=render_to_string("followers/email/new_post.html", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=blog_sender(),
         list_id=f"{site.title} <followers.{domain}>",
         domain=domain,
     )

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from blog import jobs, ratelimit
 from blog.followers.models import Follower
-from blog.mail import header_text
+from blog.mail import blog_sender, header_text
 from blog.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ def confirmation_send(*, follower_id: int) -> bool:
     message = EmailMultiAlternatives(
         header_text(f"Confirm that you want to follow {site.title}"),
         render_to_string("followers/email/follow_confirm.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
+        blog_sender(),
         [follower.email],
         headers={"Auto-Submitted": "auto-generated"},
     )

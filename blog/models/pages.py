@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from blog.models.posts import unique_slug
+from blog.models.posts import excerpt_from, unique_slug
 from blog.models.tree import SlugTree
 from blog.sanitize import sanitize_html, sanitize_title, title_text
 
@@ -139,6 +139,10 @@ class Page(SlugTree, models.Model):
             ) % {"slug": slug}})  # fmt: skip
         if self.slug and self.path_taken(self.path_for(slug)):
             raise ValidationError({"slug": _("Another page at this level has this slug.")})
+
+    def summary(self, words=30):
+        """The excerpt, else the body's first words (as Post.summary): for meta descriptions."""
+        return self.excerpt or excerpt_from(self.body, words)
 
     @property
     def is_public(self):

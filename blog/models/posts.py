@@ -21,7 +21,7 @@ from blog import jobs
 from blog.history import importing_history
 from blog.links import safe_url, validate_web_url, validate_web_url_lines
 from blog.models.tree import SlugTree
-from blog.sanitize import sanitize_html, sanitize_title, title_text
+from blog.sanitize import html_text, sanitize_html, sanitize_title, title_text
 
 SEARCH_CONFIG = "english"
 # Dropped from the searchable text: search snippets use two of them to mark hits.
@@ -37,6 +37,11 @@ def unique_slug(model, value, *, instance_pk=None, max_length=200, **scope):
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+def excerpt_from(body: str, words: int = 55) -> str:
+    """The first words of an HTML body, as an automatic excerpt: no figure captions."""
+    return Truncator(html_text(body, captions=False)).words(words, truncate=" …")
 
 
 class Category(SlugTree, models.Model):
@@ -186,8 +191,7 @@ class Post(models.Model):
         if not self.slug:
             self.slug = unique_slug(Post, self.title_text, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
-        text = html.unescape(strip_tags(self.body)).translate(_CONTROL_CHARACTERS)
-        self.body_text = " ".join(text.split())
+        self.body_text = html_text(self.body).translate(_CONTROL_CHARACTERS)
         self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
         if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
             future = self.published_at > timezone.now()
@@ -254,7 +258,10 @@ class Post(models.Model):
         return sorted(self.tags.all(), key=lambda tag: tag.name.lower())
 
     def summary(self, words=55):
-        return self.excerpt or Truncator(self.body_text).words(words, truncate=" …")
+        """The excerpt, else the body's first words: captions left out, paragraphs apart.
+
+        Lists, feeds, meta descriptions and the followers' mail all show this."""
+        return self.excerpt or excerpt_from(self.body, words)
 
 
 class TaggedPost(TaggedItemBase):

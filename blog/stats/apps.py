@@ -10,7 +10,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Visits and likes")
 
     def ready(self):
-        from blog import widgets
+        from blog import desk, widgets
         from blog.stats import selectors
 
         top = ("top_posts", selectors.top_posts)
@@ -22,3 +22,4 @@ class StatsConfig(AppConfig):
         widgets.register(
             "visitor-count", _("Visitor count"), "stats/_widget_visitor_count.html", context=total
         )
+        desk.register("views", _("Views"), "admin/stats/_desk.html", selectors.desk_views, order=30)

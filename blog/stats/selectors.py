@@ -203,3 +203,18 @@ def dashboard(days: int) -> dict:
         ],
         "pending_views": ViewEvent.objects.count(),
     }
+
+
+def desk_views(request) -> dict | None:
+    """The desk's panel: views today and in the last seven days, and that week's top posts
+    (counted views; those not folded into the daily tables yet come with the next fold)."""
+    if not request.user.has_perm("stats.view_stats"):
+        return None
+    today = timezone.localdate()
+    week = DailySiteViews.objects.filter(day__gt=today - timedelta(days=7))
+    totals = week.aggregate(week=Sum("views"), today=Sum("views", filter=Q(day=today)))
+    return {
+        "today": totals["today"] or 0,
+        "week": totals["week"] or 0,
+        "top_posts": top_posts(days=7, limit=5),
+    }

@@ -515,3 +515,40 @@ def test_category_form_with_a_nul_character_explains_and_saves_nothing(client, e
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
     assert not Category.objects.exists()
+
+
+# Names: the blog's and people's
+
+
+def test_admin_is_titled_with_the_blogs_name(client, editor):
+    site = SiteSettings.load()
+    site.title = "Iran News Watch"
+    site.save()
+    html = client.get(LIST_URL).content.decode()
+    assert '<a href="/admin/">Iran News Watch</a>' in html
+    assert "| Iran News Watch</title>" in html
+    assert "Django administration" not in html and "Django site admin" not in html
+
+
+def test_admin_greets_the_editor_by_display_name(client):
+    user = make_user("ada", group="Editor")
+    user.profile.display_name = "Ada Lovelace"
+    user.profile.save()
+    client.force_login(user)
+    assert "Signed in as <strong>Ada Lovelace</strong>" in client.get(LIST_URL).content.decode()
+
+
+def test_post_form_offers_authors_by_display_name(client, editor):
+    leila = make_user("leila").profile
+    leila.display_name = "Leila Karimi"
+    leila.save()
+    html = client.get(ADD_URL).content.decode()
+    assert ">Leila Karimi</option>" in html
+    assert ">leila</option>" not in html
+
+
+def test_admin_and_site_link_the_favicon(client, editor):
+    link = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    assert link in client.get(LIST_URL).content.decode()
+    assert link in client.get("/").content.decode()
+    assert finders.find("favicon.svg")

@@ -16,6 +16,12 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
+CAPTIONED = (
+    "<p>Floods along the rivers.</p><figure><img src='/m/a.jpg' alt='A bridge'>"
+    "<figcaption>Photo: Reuters</figcaption></figure><p>The talks resumed.</p>"
+)
+
+
 def rss_titles(client, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -64,6 +70,12 @@ def test_site_rss_item_has_absolute_link_date_author_and_summary(client):
     assert item.findtext("pubDate")
     assert item.findtext("description") == "First words of the story."
     assert item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Desk"
+
+
+def test_feed_summary_keeps_paragraphs_apart_and_leaves_captions_out(client):
+    make_post("Floods", body=CAPTIONED)
+    item = ElementTree.fromstring(client.get("/feed/").content).find("channel/item")
+    assert item.findtext("description") == "Floods along the rivers. The talks resumed."
 
 
 def test_feed_titles_are_plain_text_without_the_titles_markup(client):

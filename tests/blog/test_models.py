@@ -84,6 +84,20 @@ def test_post_excerpt_is_derived_from_body_when_empty():
     assert post.summary() == "The first words & more."
 
 
+def test_post_excerpt_keeps_paragraphs_apart_and_leaves_captions_out():
+    body = (
+        "<p>Floods along the rivers.</p><figure><img src='/m/a.jpg' alt='A bridge'>"
+        "<figcaption>Photo: Reuters</figcaption></figure><p>The talks resumed.</p>"
+    )
+    post = make_post(body=body, excerpt="")
+    assert post.summary() == "Floods along the rivers. The talks resumed."
+
+
+def test_post_search_text_keeps_paragraphs_apart():
+    post = make_post(body="<p>Along the rivers.</p><p>The talks</p>")
+    assert post.body_text == "Along the rivers. The talks"
+
+
 def test_post_excerpt_is_cut_to_55_words():
     post = make_post(body="<p>" + " ".join(f"w{i}" for i in range(80)) + "</p>")
     assert post.summary().split()[-2:] == ["w54", "…"]

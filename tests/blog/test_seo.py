@@ -3,10 +3,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from blog.models import SiteSettings
+from blog.models import Page, SiteSettings
 from tests.factories import make_category, make_post, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+CAPTIONED = (
+    "<p>Floods along the rivers.</p><figure><img src='/m/a.jpg' alt='A bridge'>"
+    "<figcaption>Photo: Reuters</figcaption></figure><p>The talks resumed.</p>"
+)
 
 
 class Head(HTMLParser):
@@ -74,6 +80,21 @@ def test_list_page_canonical_url_comes_from_site_url(client, public_site, story)
 def test_post_meta_description_is_the_start_of_the_post(client, story):
     page = head(client, story.get_absolute_url())
     assert page.meta["description"].startswith("The American-led coalition against")
+
+
+def test_meta_description_keeps_paragraphs_apart_and_leaves_captions_out(client):
+    post = make_post("Floods", body=CAPTIONED)
+    meta = head(client, post.get_absolute_url()).meta
+    assert meta["description"] == "Floods along the rivers. The talks resumed."
+    assert meta["og:description"] == "Floods along the rivers. The talks resumed."
+
+
+def test_page_meta_description_keeps_paragraphs_apart(client):
+    page = Page.objects.create(
+        title="About", author=make_user(), status=Page.Status.PUBLISHED, body=CAPTIONED
+    )
+    meta = head(client, page.get_absolute_url()).meta
+    assert meta["description"] == "Floods along the rivers. The talks resumed."
 
 
 def test_home_meta_description_is_the_tagline(client):

@@ -31,6 +31,17 @@ def test_home_lists_published_posts_newest_first(client):
     assert body.index(new.title) < body.index(old.title)
 
 
+def test_home_summary_keeps_paragraphs_apart_and_leaves_captions_out(client):
+    body = (
+        "<p>Floods along the rivers.</p><figure><img src='/m/a.jpg' alt='A bridge'>"
+        "<figcaption>Photo: Reuters</figcaption></figure><p>The talks resumed.</p>"
+    )
+    make_post("Floods", body=body)
+    html = main_content(client.get("/"))
+    assert "<p>Floods along the rivers. The talks resumed.</p>" in html
+    assert "Reuters" not in html
+
+
 def test_home_hides_drafts_private_and_future_posts(client):
     make_post("A draft", status=Post.Status.DRAFT)
     make_post("A private one", status=Post.Status.PRIVATE)

@@ -115,3 +115,83 @@ def test_editors_see_why_a_received_ping_was_rejected(editor_client):
     assert "https://other.example/b" not in body
     trackbacks = editor_client.get("/admin/mentions/mentionrequest/?protocol=trackback")
     assert "https://other.example/b" in trackbacks.content.decode()
+
+
+# Row actions and replies from the admin
+
+
+def test_list_shows_author_excerpt_reply_target_post_date_and_status(editor_client):
+    post = make_post("Fuel prices")
+    first = make_comment(post, "First words", user_name="Farid")
+    make_comment(post, "An answer", parent=first, user_name="Sarah")
+    html = editor_client.get(CHANGELIST).content.decode()
+    for header in ["Author", "Comment", "In reply to", "Post", "Date", "Status"]:
+        assert f">{header}</" in html
+    assert f'<a href="{CHANGELIST}{first.pk}/change/">Farid</a>' in html
+
+
+def test_each_row_offers_the_other_statuses_and_a_reply(editor_client):
+    comment = make_comment(make_post(), status=Comment.Status.PENDING)
+    html = editor_client.get(CHANGELIST).content.decode()
+    action = f'formaction="{CHANGELIST}{comment.pk}/moderate/"'
+    assert html.count(action) == 3  # approve, spam, trash: not "unapprove" a held one
+    assert 'value="approved">Approve</button>' in html
+    assert 'value="pending">Unapprove</button>' not in html
+    assert f'href="{CHANGELIST}{comment.pk}/reply/"' in html
+
+
+@pytest.mark.parametrize("status", ["approved", "spam", "trash", "pending"])
+def test_row_action_sets_the_status_and_returns_to_the_list(editor_client, status):
+    start = "pending" if status != "pending" else "approved"
+    comment = make_comment(make_post(), status=start)
+    back = f"{CHANGELIST}?status={start}"
+    response = editor_client.post(
+        f"{CHANGELIST}{comment.pk}/moderate/", {"status": status}, headers={"referer": back}
+    )
+    assert (response.status_code, response["Location"]) == (302, back)
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_public) == (status, status == "approved")
+
+
+def test_row_action_is_post_only_and_never_leaves_the_site(editor_client):
+    comment = make_comment(make_post(), status=Comment.Status.PENDING)
+    url = f"{CHANGELIST}{comment.pk}/moderate/"
+    assert editor_client.get(url, {"status": "approved"}).status_code == 405
+    response = editor_client.post(url, {"status": "approved", "next": "https://evil.example/"})
+    assert response["Location"] == CHANGELIST
+
+
+def test_row_action_is_refused_to_staff_who_cannot_moderate(client):
+    client.force_login(make_user("author", group="Author"))
+    comment = make_comment(make_post(), status=Comment.Status.PENDING)
+    response = client.post(f"{CHANGELIST}{comment.pk}/moderate/", {"status": "approved"})
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+def test_editor_replies_from_the_admin_as_an_approved_threaded_comment(editor_client):
+    editor = Comment._meta.get_field("user").related_model.objects.get(username="editor")
+    editor.profile.display_name = "Ada Editor"
+    editor.profile.save()
+    post = make_post("Fuel prices")
+    question = make_comment(post, "When do prices fall?", status=Comment.Status.PENDING)
+    page = editor_client.get(f"{CHANGELIST}{question.pk}/reply/").content.decode()
+    assert "When do prices fall?" in page and "Replying approves this comment too." in page
+    response = editor_client.post(f"{CHANGELIST}{question.pk}/reply/", {"text": "Next month."})
+    assert response.status_code == 302
+    reply = Comment.objects.get(comment="Next month.")
+    assert (reply.user_name, reply.user_id, reply.status) == ("Ada Editor", editor.pk, "approved")
+    assert (reply.parent_id, reply.thread_id, reply.level) == (question.pk, question.pk, 1)
+    question.refresh_from_db()
+    assert question.status == "approved"  # answering a held comment approves it, as on WordPress
+    html = editor_client.get(post.get_absolute_url()).content.decode()
+    assert "Next month." in html and "When do prices fall?" in html
+
+
+def test_an_empty_reply_explains_and_saves_nothing(editor_client):
+    question = make_comment(make_post())
+    response = editor_client.post(f"{CHANGELIST}{question.pk}/reply/", {"text": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Comment.objects.count() == 1

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from blog.models import SiteSettings
 from comments import services
 from comments.models import Comment
 from tests.comments.factories import form_data, make_comment
@@ -161,3 +162,37 @@ def test_a_bad_stop_link_gets_a_clear_page(client):
 def test_a_confirmation_key_does_not_work_as_a_stop_link(client, link):
     key = link().split("/")[-2]
     assert client.post(f"/comments/mute/{key}/").status_code == 400
+
+
+# What the mails say
+
+
+@pytest.fixture
+def blog_named(db):
+    site = SiteSettings.load()
+    site.title = "Iran News Watch"
+    site.save()
+
+
+def test_confirmation_mail_names_the_post_and_comes_from_the_blog(
+    client, work, rules, blog_named, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/comments/post/", form_data(make_post("Fuel prices")))
+    work()
+    [message] = mail.outbox
+    assert message.subject == "Confirm your comment on “Fuel prices”"
+    assert message.from_email == "Iran News Watch <blog@localhost>"
+    assert message.body.rstrip().endswith("--\nIran News Watch")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_follow_up_mail_names_the_post_and_comes_from_the_blog(client, link, work, blog_named):
+    post = make_post("Fuel prices")
+    make_comment(post, "I follow this", user_email="fan@example.com", followup=True)
+    client.post(link(post))
+    work()
+    [followup] = [m for m in mail.outbox if m.to == ["fan@example.com"]]
+    assert followup.subject == "New comment on “Fuel prices”"
+    assert followup.from_email == "Iran News Watch <blog@localhost>"
+    assert "Iran News Watch" in followup.alternatives[0].content

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from blog.models import Post
 from comments import demo_content as demo
@@ -20,6 +21,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        self.now = timezone.localtime()
         reference = Post.objects.published().filter(slug=demo.REFERENCE_SLUG).first()
         if reference is None:
             self.stderr.write("The reference post is missing: run seed_demo first.")
@@ -38,9 +40,17 @@ class Command(BaseCommand):
             "content_type": ContentType.objects.get_for_model(Post),
             "object_pk": str(post.pk),
             "site_id": settings.SITE_ID,
-            "submit_date": post.published_at + timedelta(hours=hours),
+            "submit_date": self.submit_date(post, hours),
             "status": Comment.Status.APPROVED,
         }
+
+    def submit_date(self, post, hours):
+        """hours after the post, or, when the post is younger than the demo's last comment
+        (the reference post at 14:00 is a day and five hours old; its threads last 30 hours),
+        the same part of the time since it went out: in order, and never in the future."""
+        room = max(self.now - post.published_at - timedelta(minutes=5), timedelta(0))
+        scale = min(1.0, room / timedelta(hours=demo.LAST_COMMENT_HOURS))
+        return post.published_at + timedelta(hours=hours) * scale
 
     def pingback(self, post, url, title, text):
         existing = Comment.objects.for_post(post).filter(source_url=url).first()

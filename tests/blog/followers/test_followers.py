@@ -442,6 +442,20 @@ def test_admin_sends_the_editor_a_test_email_of_the_post(
     assert not Delivery.objects.exists()
 
 
+@committed
+def test_followers_mail_comes_from_the_blogs_name(
+    client, editor, run_jobs, django_capture_on_commit_callbacks
+):
+    site = SiteSettings.load()
+    site.title = "Iran News Watch"
+    site.save()
+    post = make_post("A post to check")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/blog/post/{post.pk}/followers/send-test/")
+    run_jobs()
+    assert mail.outbox[0].from_email == "Iran News Watch <blog@localhost>"
+
+
 ADDRESS_261 = "a" * 64 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63, "eeee"])
 
 

@@ -192,6 +192,19 @@ def test_email_has_title_excerpt_and_links_to_read_and_comment():
     assert "Some words about the news" not in message.body  # the excerpt, not the whole post
 
 
+def test_email_excerpt_keeps_paragraphs_apart_and_leaves_captions_out():
+    add_followers(1)
+    body = (
+        "<p>Floods along the rivers.</p><figure><img src='/m/a.jpg' alt='A bridge'>"
+        "<figcaption>Photo: Reuters</figcaption></figure><p>The talks resumed.</p>"
+    )
+    send_now(quiet_post(body=body))
+    [message] = mail.outbox
+    assert "Floods along the rivers. The talks resumed." in message.body
+    assert "Reuters" not in message.body
+    assert "Floods along the rivers. The talks resumed." in message.alternatives[0].content
+
+
 def test_email_has_the_whole_post_when_the_site_setting_says_so():
     SiteSettings.objects.update_or_create(pk=1, defaults={"follower_email_full_post": True})
     add_followers(1)
