@@ -111,6 +111,9 @@ def export_post(out, post, site_url):
     out.write(f"<wp:status>{EXPORT_STATUS.get(post.status, 'draft')}</wp:status>\n")
     out.write("<wp:post_parent>0</wp:post_parent>\n<wp:post_type>post</wp:post_type>\n")
     out.write(f"<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>\n")
+    if post.format != Post.Format.STANDARD:
+        out.write(f'<category domain="post_format" nicename="post-format-{post.format}">')
+        out.write(f"{cdata(post.get_format_display())}</category>\n")
     for category in post.categories.all():
         out.write(f'<category domain="category" nicename="{escape(category.slug)}">')
         out.write(f"{cdata(category.name)}</category>\n")

@@ -43,6 +43,14 @@ STATUSES = {
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 
 
+def post_format(item):
+    """The post's format from its post_format term ("post-format-aside"); standard without one
+    or for a format WordPress does not know (get_post_format_slugs())."""
+    slugs = [slug for kind, slug, _name in item.categories if kind == "post_format"]
+    value = slugs[0].removeprefix("post-format-") if slugs else ""
+    return value if value in Post.Format.values else Post.Format.STANDARD
+
+
 class Importer(PageImport):
     def __init__(self, *, media_dir=None, report=None, progress=None):
         self.media_dir = Path(media_dir) if media_dir else None
@@ -205,6 +213,7 @@ class Importer(PageImport):
         post.status = status
         post.published_at = published
         post.sticky = item.is_sticky
+        post.format = post_format(item)
         post.comments_open = item.comment_status == "open"
         post.pings_open = item.ping_status == "open"
         if status == Post.Status.PUBLISHED and published <= timezone.now():
