@@ -15,6 +15,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from blog.models import AuthorProfile, Category, Page, Post
+from blog.wordpress import blocks
 from blog.wordpress.importer import COMMENT_STATUS, STATUSES
 from blog.wordpress.wpids import WordPressIds
 from blog.xmltext import XmlSafeWriter
@@ -98,7 +99,7 @@ def export_item_start(out, obj, site_url, wp_id):
     out.write(f"<item>\n<title>{escape(obj.title)}</title>\n")
     out.write(f"<link>{escape(site_url + obj.get_absolute_url())}</link>\n")
     out.write(f"<dc:creator>{cdata(obj.author.get_username())}</dc:creator>\n")
-    out.write(f"<content:encoded>{cdata(obj.body)}</content:encoded>\n")
+    out.write(f"<content:encoded>{cdata(blocks.serialize(obj.body))}</content:encoded>\n")
     out.write(f"<excerpt:encoded>{cdata(obj.excerpt)}</excerpt:encoded>\n")
     out.write(f"<wp:post_id>{wp_id}</wp:post_id>\n")
     out.write(f"<wp:post_date>{cdata(local(obj.published_at))}</wp:post_date>\n")

@@ -1,6 +1,5 @@
 """WordPress pages in an import: parents first, the old paths kept, comments on them counted."""
 
-
 from django.utils import timezone
 from django.utils.text import slugify
 

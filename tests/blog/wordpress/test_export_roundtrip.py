@@ -2,6 +2,7 @@
 WordPress) lands on the same rows."""
 
 import io
+import re
 
 import django_comments
 import pytest
@@ -94,3 +95,15 @@ def test_post_made_here_gets_an_id_clear_of_the_old_ones():
     items = [o for o in exported(export()) if isinstance(o, wxr.Item)]
     here = next(item for item in items if item.slug == "here")
     assert here.wp_id not in {item.wp_id for item in items if item is not here}
+
+
+def test_exported_body_comes_back_the_same_and_keeps_its_dynamic_blocks():
+    body = '<p>Line one\nstill one</p><div data-dynamic-block="core/archives" data-block-attrs="{&quot;label&quot;:&quot;a--&gt;b&quot;}"></div><p>After</p>'  # fmt: skip
+    post = make_post("Blocks", body=body)
+    data = export()
+    assert b'<!-- wp:archives {"label":"a\\u002d\\u002d\\u003eb"} /-->' in data
+    [item] = [o for o in exported(data) if isinstance(o, wxr.Item)]
+    assert item.content.startswith("<!-- wp:html -->\n<p>Line one\nstill one</p>")
+    LegacyLink.objects.create(kind="post", wp_id=item.wp_id, object_id=post.pk)
+    run_import(data)
+    assert re.sub(r">\n+<", "><", Post.objects.get().body) == body  # blocks sit on lines
