@@ -53,12 +53,17 @@ EDITOR_EXTENSIONS = {
 
 class PostAdminForm(forms.ModelForm):
     body = ProseEditorFormField(label=_("Body"), required=False, extensions=EDITOR_EXTENSIONS)
+    # Optional: a form that leaves it out (an older client, a script) means standard.
+    format = forms.TypedChoiceField(
+        label=_("Format"), choices=Post.Format.choices, required=False,
+        empty_value=Post.Format.STANDARD, help_text=Post._meta.get_field("format").help_text,
+    )  # fmt: skip
 
     class Meta:
         model = Post
         fields = [
             "title", "slug", "body", "excerpt", "featured_media", "status", "published_at",
-            "author", "sticky", "categories", "tags", "comments_open", "pings_open",
+            "author", "sticky", "format", "categories", "tags", "comments_open", "pings_open",
         ]  # fmt: skip
         widgets = {
             "tags": TagWidget(
@@ -134,7 +139,7 @@ class PostAdmin(admin.ModelAdmin):
         "published_at",
         "sticky",
     ]
-    list_filter = ["status", "sticky", "categories", "author", "comments_open"]
+    list_filter = ["status", "sticky", "format", "categories", "author", "comments_open"]
     list_select_related = ["author__profile"]
     search_fields = ["title", "body_text", "slug"]
     date_hierarchy = "published_at"
@@ -144,7 +149,7 @@ class PostAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish", "set_category"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt", "featured_media"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "author", "sticky"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author", "sticky", "format"]}),
         (_("Filing"), {"fields": ["categories", "tags"]}),
         (_("Discussion"), {"fields": ["comments_open", "pings_open"]}),
     ]

@@ -21,7 +21,7 @@ from blog.models import Page, Post
 from blog.selectors import category_list
 from blog.selectors import tag_cloud as weighted_tags
 
-_PLACEHOLDER = re.compile(
+PLACEHOLDER = re.compile(
     r'<div data-dynamic-block="(?P<name>[a-z0-9/_-]+)"(?: data-block-attrs="(?P<attrs>[^"]*)")?>'
     r"\s*</div>"
 )
@@ -42,15 +42,17 @@ def expand(body: str) -> str:
         renderer = RENDERERS.get(match.group("name"))
         if renderer is None:
             return ""
-        attrs = _attrs(match.group("attrs"))
+        attrs = placeholder_attrs(match.group("attrs"))
         template, context = renderer(attrs)
         context.update(attrs=attrs, number=next(numbers))
         return render_to_string(f"blog/blocks/{template}", context).strip()
 
-    return _PLACEHOLDER.sub(render, body or "")
+    return PLACEHOLDER.sub(render, body or "")
 
 
-def _attrs(text: str | None) -> dict:
+def placeholder_attrs(text: str | None) -> dict:
+    """The settings of a placeholder's data-block-attrs value (as stored: escaped), {} when
+    malformed."""
     try:
         attrs = json.loads(html.unescape(text or "")) if text else {}
     except ValueError:

@@ -1,6 +1,6 @@
 import re
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
@@ -47,6 +47,11 @@ LEGACY_QUERY_KINDS = {
     "author": ("author",),
 }
 _WP_PAGED = re.compile(r"^(?P<base>.*/)page/(?P<page>\d+)/?$")
+_WP_ID = re.compile(r"[1-9][0-9]{0,17}")  # WordPress IDs: positive, and fit a bigint
+
+
+def _redirect(address, permanent):
+    return (HttpResponsePermanentRedirect if permanent else HttpResponseRedirect)(address)
 
 
 def legacy_redirect_middleware(get_response):
@@ -57,16 +62,20 @@ def legacy_redirect_middleware(get_response):
         if request.path == "/" and request.method == "GET":
             for param, kinds in LEGACY_QUERY_KINDS.items():
                 value = request.GET.get(param, "")
-                target = value.isdigit() and selectors.legacy_target(kinds=kinds, wp_id=int(value))
-                if target:
-                    return HttpResponsePermanentRedirect(target)
+                if not _WP_ID.fullmatch(value):
+                    continue
+                # As on WordPress, an ID readers may not see (or that no one has) is not found.
+                found = selectors.legacy_target(kinds=kinds, wp_id=int(value), user=request.user)
+                if found is None:
+                    raise Http404("No such post")
+                return _redirect(*found)
         response = get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         paged = _WP_PAGED.match(request.path)
         if paged:
             return HttpResponsePermanentRedirect(f"{paged['base']}?page={paged['page']}")
-        target = selectors.legacy_target(old_path=request.path)
-        return HttpResponsePermanentRedirect(target) if target else response
+        found = selectors.legacy_target(old_path=request.path, user=request.user)
+        return _redirect(*found) if found else response
 
     return middleware

@@ -216,8 +216,10 @@ def _path_spellings(path):
     return {path, *bases, *(base + "/" for base in bases)}
 
 
-def legacy_target(*, kinds=(), wp_id=None, old_path=None):
-    """Where an old WordPress address (by ID of one of kinds, or by path) leads now, or None."""
+def legacy_target(*, kinds=(), wp_id=None, old_path=None, user=None):
+    """Where an old WordPress address (by ID of one of kinds, or by path) leads now, as
+    (address, permanent), or None. A post or page readers cannot see (a draft, private,
+    scheduled) leads only a user who may preview it there, and not for good."""
     links = LegacyLink.objects.all()
     if old_path is not None:
         link = links.filter(old_path__in=_path_spellings(old_path)).exclude(old_path="").first()
@@ -234,7 +236,18 @@ def legacy_target(*, kinds=(), wp_id=None, old_path=None):
     if obj is None:
         return None
     if link.kind == "author":
-        return reverse("blog:author", kwargs={"username": obj.get_username()})
+        return reverse("blog:author", kwargs={"username": obj.get_username()}), True
     if link.kind in ("post", "page") and not obj.is_public:
-        return None
-    return obj.get_absolute_url()
+        may_preview = user is not None and (
+            obj.editable_by(user) if link.kind == "post" else obj.visible_to(user)
+        )
+        return (obj.get_absolute_url(), False) if may_preview else None
+    return obj.get_absolute_url(), True
+
+
+def category_by_short_path(path):
+    """The category whose address ends with path ("child" for "parent/child"), the shallowest
+    when several do, or None: WordPress finds a nested category by its own slug too
+    (get_category_by_path() without full_match, wp-includes/category.php) and redirects."""
+    found = Category.objects.filter(path__endswith=f"/{path}").only("path")
+    return min(found[:50], key=lambda category: (category.depth, category.path), default=None)

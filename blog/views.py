@@ -40,8 +40,18 @@ class ArchiveMixin(PostListMixin):
 
 
 class CategoryView(ArchiveMixin, generic.ListView):
+    def get(self, request, *args, **kwargs):
+        path = self.kwargs["path"].strip("/")
+        self.category = Category.objects.filter(path=path).first()
+        if self.category is None:  # /category/child/ for parent/child: WordPress redirects
+            found = selectors.category_by_short_path(path)
+            if found is None:
+                raise Http404("No such category")
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return redirect(found.get_absolute_url() + query, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.category = get_object_or_404(Category, path=self.kwargs["path"].strip("/"))
         return super().get_queryset().in_category(self.category)
 
     def get_context_data(self, **kwargs):

@@ -110,6 +110,22 @@ class PostQuerySet(models.QuerySet):
         return self.filter(categories__in=category.descendants_and_self()).distinct()
 
 
+class PostFormat(models.TextChoices):
+    """WordPress's post formats (get_post_format_strings() in wp-includes/post-formats.php);
+    a theme styles each through the format-<name> class on the post."""
+
+    STANDARD = "standard", _("Standard")
+    ASIDE = "aside", _("Aside")
+    CHAT = "chat", _("Chat")
+    GALLERY = "gallery", _("Gallery")
+    LINK = "link", _("Link")
+    IMAGE = "image", _("Image")
+    QUOTE = "quote", _("Quote")
+    STATUS = "status", _("Status")
+    VIDEO = "video", _("Video")
+    AUDIO = "audio", _("Audio")
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -117,6 +133,8 @@ class Post(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         PRIVATE = "private", _("Private")
+
+    Format = PostFormat
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
@@ -151,6 +169,10 @@ class Post(models.Model):
         help_text=_("A time in the future schedules the post."),
     )
     sticky = models.BooleanField(_("sticky"), default=False)
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.STANDARD,
+        help_text=_("How the theme shows the post, as WordPress’s post formats."),
+    )  # fmt: skip
     comments_open = models.BooleanField(_("comments open"), default=True)
     pings_open = models.BooleanField(_("pings open"), default=True)
     categories = models.ManyToManyField(
@@ -177,7 +199,13 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         get_latest_by = "published_at"
         permissions = [("edit_others_posts", _("Can edit and publish other people’s posts"))]
-        constraints = [models.UniqueConstraint(fields=["slug"], name="post_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="post_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(format__in=PostFormat.values),
+                name="post_format_known",
+            ),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="post_search_gin"),
             models.Index(fields=["status", "-published_at"], name="post_status_published"),

@@ -95,3 +95,35 @@ def footnotes_html(value: str) -> str:
         for note in notes if isinstance(note, dict) and note.get("id")
     ]  # fmt: skip
     return f'<ol class="wp-block-footnotes">{"".join(items)}</ol>' if items else ""
+
+
+def serialize(body: str) -> str:
+    """A stored body as block content for an export: its HTML in Custom HTML blocks (WordPress
+    shows them as they are, without wpautop, and so does an import here) and each dynamic
+    block's placeholder as the block again, `<!-- wp:latest-posts {"postsToShow":3} /-->`."""
+    parts, start = [], 0
+    for match in dynamic_blocks.PLACEHOLDER.finditer(body or ""):
+        parts += [_html_block(body[start : match.start()]), _void_block(match)]
+        start = match.end()
+    parts.append(_html_block((body or "")[start:]))
+    return "\n\n".join(part for part in parts if part)
+
+
+def _html_block(html: str) -> str:
+    html = html.strip()
+    return f"<!-- wp:html -->\n{html}\n<!-- /wp:html -->" if html else ""
+
+
+def _void_block(match) -> str:
+    name = match.group("name").removeprefix("core/")
+    attrs = dynamic_blocks.placeholder_attrs(match.group("attrs"))
+    # As WordPress's serializeAttributes(): nothing in the JSON may end the comment.
+    text = json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
+    for char, escaped in (
+        ("--", "\\u002d\\u002d"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+    ):
+        text = text.replace(char, escaped)
+    return f"<!-- wp:{name} {text} /-->" if attrs else f"<!-- wp:{name} /-->"

@@ -9,13 +9,15 @@ from datetime import UTC as UTC_ZONE
 import django_comments
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from taggit.models import Tag
 
 from blog.models import AuthorProfile, Category, Page, Post
+from blog.wordpress import blocks
 from blog.wordpress.importer import COMMENT_STATUS, STATUSES
+from blog.wordpress.wpids import WordPressIds
 from blog.xmltext import XmlSafeWriter
 
 WXR_NAMESPACES = (
@@ -53,28 +55,28 @@ def wordpress_export(*, out, site_url, title):
     out.write(f"<channel>\n<title>{escape(title)}</title>\n<link>{escape(site_url)}</link>\n")
     out.write(f"<wp:wxr_version>1.2</wp:wxr_version>\n<wp:base_site_url>{escape(site_url)}")
     out.write(f"</wp:base_site_url>\n<wp:base_blog_url>{escape(site_url)}</wp:base_blog_url>\n")
+    ids = WordPressIds()
     writers = Q(posts__isnull=False) | Q(pages__isnull=False)
     for user in get_user_model().objects.filter(writers).distinct().order_by("pk"):
-        export_author(out, user)
+        export_author(out, user, ids)
     for category in Category.objects.select_related("parent").order_by("path"):
-        export_category(out, category)
-    for tag in Tag.objects.filter(blog_taggedpost_items__isnull=False).distinct().order_by("pk"):
-        out.write(f"<wp:tag><wp:term_id>{tag.pk}</wp:term_id><wp:tag_slug>{cdata(tag.slug)}")
-        out.write(f"</wp:tag_slug><wp:tag_name>{cdata(tag.name)}</wp:tag_name></wp:tag>\n")
+        export_category(out, category, ids)
+    for tag in Tag.objects.order_by("pk"):  # those no post uses too, as WordPress exports them
+        out.write(f"<wp:tag><wp:term_id>{ids('tag', tag.pk)}</wp:term_id><wp:tag_slug>")
+        out.write(f"{cdata(tag.slug)}</wp:tag_slug><wp:tag_name>{cdata(tag.name)}")
+        out.write("</wp:tag_name></wp:tag>\n")
     posts = Post.objects.select_related("author").prefetch_related("categories", "tags")
     for post in posts.order_by("pk").iterator(chunk_size=500):
-        export_post(out, post, site_url)
-    # Posts and pages share one ID space in WordPress: page IDs go past the posts'.
-    offset = Post.objects.aggregate(top=Max("pk"))["top"] or 0
+        export_post(out, post, site_url, ids)
     for page in Page.objects.select_related("author").order_by("path"):
-        export_page(out, page, site_url, offset)
+        export_page(out, page, site_url, ids)
     out.write("</channel>\n</rss>\n")
 
 
-def export_author(out, user):
+def export_author(out, user, ids):
     profile = AuthorProfile.objects.filter(user=user).first()
     name = profile.name if profile else user.get_username()
-    out.write(f"<wp:author><wp:author_id>{user.pk}</wp:author_id><wp:author_login>")
+    out.write(f"<wp:author><wp:author_id>{ids('author', user.pk)}</wp:author_id><wp:author_login>")
     out.write(f"{cdata(user.get_username())}</wp:author_login><wp:author_email>")
     out.write(f"{cdata(user.email)}</wp:author_email><wp:author_display_name>{cdata(name)}")
     out.write(f"</wp:author_display_name><wp:author_first_name>{cdata(user.first_name)}")
@@ -82,9 +84,10 @@ def export_author(out, user):
     out.write("</wp:author_last_name></wp:author>\n")
 
 
-def export_category(out, category):
+def export_category(out, category, ids):
     parent = category.parent.slug if category.parent else ""
-    out.write(f"<wp:category><wp:term_id>{category.pk}</wp:term_id><wp:category_nicename>")
+    out.write(f"<wp:category><wp:term_id>{ids('category', category.pk)}</wp:term_id>")
+    out.write("<wp:category_nicename>")
     out.write(f"{cdata(category.slug)}</wp:category_nicename><wp:category_parent>{cdata(parent)}")
     out.write(f"</wp:category_parent><wp:cat_name>{cdata(category.name)}</wp:cat_name>")
     out.write(f"<wp:category_description>{cdata(category.description)}")
@@ -96,21 +99,24 @@ def export_item_start(out, obj, site_url, wp_id):
     out.write(f"<item>\n<title>{escape(obj.title)}</title>\n")
     out.write(f"<link>{escape(site_url + obj.get_absolute_url())}</link>\n")
     out.write(f"<dc:creator>{cdata(obj.author.get_username())}</dc:creator>\n")
-    out.write(f"<content:encoded>{cdata(obj.body)}</content:encoded>\n")
+    out.write(f"<content:encoded>{cdata(blocks.serialize(obj.body))}</content:encoded>\n")
     out.write(f"<excerpt:encoded>{cdata(obj.excerpt)}</excerpt:encoded>\n")
     out.write(f"<wp:post_id>{wp_id}</wp:post_id>\n")
     out.write(f"<wp:post_date>{cdata(local(obj.published_at))}</wp:post_date>\n")
     out.write(f"<wp:post_date_gmt>{cdata(gmt(obj.published_at))}</wp:post_date_gmt>\n")
 
 
-def export_post(out, post, site_url):
-    export_item_start(out, post, site_url, post.pk)
+def export_post(out, post, site_url, ids):
+    export_item_start(out, post, site_url, ids("post", post.pk))
     out.write(f"<wp:comment_status>{'open' if post.comments_open else 'closed'}")
     out.write(f"</wp:comment_status>\n<wp:ping_status>{'open' if post.pings_open else 'closed'}")
     out.write(f"</wp:ping_status>\n<wp:post_name>{cdata(post.slug)}</wp:post_name>\n")
     out.write(f"<wp:status>{EXPORT_STATUS.get(post.status, 'draft')}</wp:status>\n")
     out.write("<wp:post_parent>0</wp:post_parent>\n<wp:post_type>post</wp:post_type>\n")
     out.write(f"<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>\n")
+    if post.format != Post.Format.STANDARD:
+        out.write(f'<category domain="post_format" nicename="post-format-{post.format}">')
+        out.write(f"{cdata(post.get_format_display())}</category>\n")
     for category in post.categories.all():
         out.write(f'<category domain="category" nicename="{escape(category.slug)}">')
         out.write(f"{cdata(category.name)}</category>\n")
@@ -118,15 +124,15 @@ def export_post(out, post, site_url):
         out.write(f'<category domain="post_tag" nicename="{escape(tag.slug)}">')
         out.write(f"{cdata(tag.name)}</category>\n")
     for comment in post_comments(post):
-        export_comment(out, comment)
+        export_comment(out, comment, ids)
     out.write("</item>\n")
 
 
-def export_page(out, page, site_url, offset):
+def export_page(out, page, site_url, ids):
     status = {Page.Status.DRAFT: "draft", Page.Status.PRIVATE: "private"}.get(page.status)
     status = status or ("future" if page.published_at > timezone.now() else "publish")
-    parent = page.parent_id + offset if page.parent_id else 0
-    export_item_start(out, page, site_url, page.pk + offset)
+    parent = ids("page", page.parent_id) if page.parent_id else 0
+    export_item_start(out, page, site_url, ids("page", page.pk))
     out.write("<wp:comment_status>closed</wp:comment_status>\n")
     out.write("<wp:ping_status>closed</wp:ping_status>\n")
     out.write(f"<wp:post_name>{cdata(page.slug)}</wp:post_name>\n<wp:status>{status}</wp:status>\n")
@@ -141,11 +147,11 @@ def post_comments(post):
     return Comment.objects.filter(content_type=ctype, object_pk=str(post.pk)).order_by("pk")
 
 
-def export_comment(out, comment):
-    parent = comment.parent_id if comment.parent_id != comment.pk else 0
+def export_comment(out, comment, ids):
+    parent = ids("comment", comment.parent_id) if comment.parent_id != comment.pk else 0
     kind = getattr(comment, "kind", "comment")
     status = EXPORT_COMMENT_STATUS.get(getattr(comment, "status", "approved"), "0")
-    out.write(f"<wp:comment><wp:comment_id>{comment.pk}</wp:comment_id>")
+    out.write(f"<wp:comment><wp:comment_id>{ids('comment', comment.pk)}</wp:comment_id>")
     out.write(f"<wp:comment_author>{cdata(comment.user_name)}</wp:comment_author>")
     out.write(f"<wp:comment_author_email>{cdata(comment.user_email)}</wp:comment_author_email>")
     url = getattr(comment, "source_url", "") or comment.user_url

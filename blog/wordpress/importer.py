@@ -45,6 +45,14 @@ STATUSES = {
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
 
 
+def post_format(item):
+    """The post's format from its post_format term ("post-format-aside"); standard without one
+    or for a format WordPress does not know (get_post_format_slugs())."""
+    slugs = [slug for kind, slug, _name in item.categories if kind == "post_format"]
+    value = slugs[0].removeprefix("post-format-") if slugs else ""
+    return value if value in Post.Format.values else Post.Format.STANDARD
+
+
 class Importer(PageImport, AttachmentImport):
     def __init__(self, *, media_dir=None, report=None, progress=None):
         self.media_dir = Path(media_dir) if media_dir else None
@@ -196,7 +204,7 @@ class Importer(PageImport, AttachmentImport):
         post.save()
         post.categories.set(self.item_categories(item))
         post.tags.set(self.item_tags(item))
-        self.link("post", item.wp_id, post.pk, urlsplit(item.link).path if item.link else "")
+        self.link("post", item.wp_id, post.pk, self.old_path(item, post))
         self.report.add("posts", outcome)
         self.report.blocks_not_rendered(f"Post “{item.title}” (ID {item.wp_id})", item.content)
         self.import_comments(post, item.comments)
@@ -220,6 +228,7 @@ class Importer(PageImport, AttachmentImport):
         post.status = status
         post.published_at = published
         post.sticky = item.is_sticky
+        post.format = post_format(item)
         post.comments_open = item.comment_status == "open"
         post.pings_open = item.ping_status == "open"
         if status == Post.Status.PUBLISHED and published <= timezone.now():
@@ -334,14 +343,21 @@ class Importer(PageImport, AttachmentImport):
         return model._default_manager.filter(pk=object_id).first() if object_id else None
 
     def link(self, kind, wp_id, object_id, old_path=""):
+        """Key the object by its WordPress ID; an old address, when given, redirects to it
+        (without one, the address kept from an earlier import stays)."""
         if not wp_id:
             return
         old_path = self.report.fit_or_drop(old_path, 500, "old address (no redirect from it)")
         if self.links.get((kind, wp_id)) != object_id or old_path:
-            LegacyLink.objects.update_or_create(
-                kind=kind, wp_id=wp_id, defaults={"object_id": object_id, "old_path": old_path}
-            )
+            defaults = {"object_id": object_id, **({"old_path": old_path} if old_path else {})}
+            LegacyLink.objects.update_or_create(kind=kind, wp_id=wp_id, defaults=defaults)
             self.links[(kind, wp_id)] = object_id
+
+    def old_path(self, item, obj):
+        """The item's address on the old blog; none when it is the object's address here (this
+        blog's own export imported again), so the WordPress address kept before stays."""
+        path = urlsplit(item.link).path if item.link else ""
+        return "" if path == obj.get_absolute_url() else path
 
     def resolve_parents(self):
         while self.pending_parents:

@@ -1,7 +1,5 @@
 """WordPress pages in an import: parents first, the old paths kept, comments on them counted."""
 
-from urllib.parse import urlsplit
-
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -80,7 +78,7 @@ class PageImport:
                 f"Page “{item.title}” (ID {item.wp_id}): /{slug}/ is one of this blog’s own "
                 f"addresses, so the page is at {page.get_absolute_url()}"
             )
-        self.link("page", item.wp_id, page.pk, urlsplit(item.link).path if item.link else "")
+        self.link("page", item.wp_id, page.pk, self.old_path(item, page))
         self.report.add("pages", outcome)
         self.report.blocks_not_rendered(f"Page “{item.title}” (ID {item.wp_id})", item.content)
 

@@ -258,7 +258,7 @@ def test_old_page_links_redirect_permanently(client):
 def test_old_link_to_a_draft_page_does_not_reveal_it(client):
     run_import()
     response = client.get("/?page_id=13")
-    assert response.status_code == 200 and "Guidelines" not in response.content.decode()
+    assert response.status_code == 404 and "Guidelines" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -285,7 +285,7 @@ def test_old_links_redirect_permanently(client):
 
 def test_old_link_to_a_draft_does_not_reveal_it(client):
     run_import()
-    assert client.get("/?p=2").status_code == 200  # the home page, no redirect
+    assert client.get("/?p=2").status_code == 404  # as WordPress, not the home page
 
 
 def test_import_command_prints_a_summary(capsys, tmp_path):
