@@ -47,10 +47,12 @@ class AttachmentIndex:
     by_id: dict[int, Attachment] = field(default_factory=dict)
     by_path: dict[str, int] = field(default_factory=dict)
     by_page: dict[str, int] = field(default_factory=dict)
+    by_parent: dict[int, list[int]] = field(default_factory=dict)
     hosts: set[str] = field(default_factory=set)
 
     def add(self, wp_id, attachment, attachment_url, link):
         self.by_id[wp_id] = attachment
+        self.by_parent.setdefault(attachment.parent_id, []).append(wp_id)
         self.by_path.setdefault(attachment.path, wp_id)
         self.by_path.setdefault(original_path(attachment.path), wp_id)
         for url in (attachment_url, link):
@@ -66,7 +68,7 @@ class AttachmentIndex:
 
     def children(self, parent_id):
         """The attachments uploaded to a post, in WordPress's gallery order (menu order, ID)."""
-        found = [(a.menu_order, i) for i, a in self.by_id.items() if a.parent_id == parent_id]
+        found = [(self.by_id[i].menu_order, i) for i in self.by_parent.get(parent_id, [])]
         return [wp_id for _order, wp_id in sorted(found)]
 
 

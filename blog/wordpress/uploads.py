@@ -62,6 +62,10 @@ def attachment_path(attached_file: str, attachment_url: str) -> str:
     return PurePosixPath(unquote(urlsplit(attachment_url or "").path)).name
 
 
+class MediaDirError(ValueError):
+    """--media-dir is neither a folder nor a readable .zip; the message says which."""
+
+
 class MediaDir:
     """--media-dir: an uploads/ tree, a flat media-library folder, or a .zip of either.
 
@@ -72,7 +76,15 @@ class MediaDir:
 
     def __init__(self, path):
         self.root = Path(path)
-        self.zip = zipfile.ZipFile(self.root) if self.root.is_file() else None
+        if not self.root.exists():
+            raise MediaDirError(f"The media folder {path} does not exist. Nothing was imported.")
+        try:
+            self.zip = zipfile.ZipFile(self.root) if self.root.is_file() else None
+        except (zipfile.BadZipFile, OSError) as error:
+            raise MediaDirError(
+                f"The media archive {path} is not a readable .zip file ({error}). "
+                "Nothing was imported."
+            ) from error
         tails = defaultdict(set)
         self.by_name = defaultdict(list)
         for name in self._names():
