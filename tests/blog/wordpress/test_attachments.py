@@ -223,3 +223,10 @@ def test_any_post_text_imports_without_error(text):
     refs = References(index)
     assert refs.wanted_images(html) == set()
     assert isinstance(refs.rewrite(html), str)
+
+
+def test_report_gives_one_line_per_post_with_its_missing_media_and_unknown_shortcodes(uploads):
+    text = f'<img src="{OLD}/2020/01/gone.jpg">\n\n[contact-form id="2"]\n\n[gallery ids="60"]'
+    report = run_import(post(1, text), attachment(60, "2020/02/lost.jpg"), media_dir=uploads)
+    assert ("Post “Post 1” (ID 1): missing media: 2020/02/lost.jpg, 2020/01/gone.jpg; "
+            "unknown shortcodes: [contact-form]") in report.problems  # fmt: skip
