@@ -141,3 +141,17 @@ def test_mailer_from_file_url_writes_to_that_folder():
 def test_mailer_from_unknown_url_is_refused_with_the_choices(url):
     with pytest.raises(ImproperlyConfigured, match="smtp://, smtps://"):
         mailer_from_url(url)
+
+
+def test_embed_frames_for_youtube_admit_only_its_privacy_enhanced_origin():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECURE_CSP['frame-src'])",
+        EMBED_FRAMES="youtube", **PRODUCTION,
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "['https://www.youtube-nocookie.com']"
+
+
+def test_embed_frames_for_an_unknown_provider_stop_the_start():
+    result = manage("check", EMBED_FRAMES="youtube,vimeo", **PRODUCTION)
+    assert result.returncode != 0
+    assert "EMBED_FRAMES: unknown provider(s) vimeo; known: youtube" in result.stderr
