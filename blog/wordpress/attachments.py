@@ -83,6 +83,7 @@ class AttachmentImport:
         """First pass: every attachment of the export into the library (or media storage)."""
         self.attachments = AttachmentIndex()
         self.embed_cards = set()
+        self.files_stored = []  # names in media storage, to delete if the import rolls back
         self.uploads = MediaDir(self.media_dir) if self.media_dir else None
         try:
             for obj in wxr.read(source):
@@ -91,6 +92,12 @@ class AttachmentImport:
         finally:
             if self.uploads is not None:
                 self.uploads.close()
+
+    def files_forget(self):
+        """Delete the files this import stored: it was rolled back (a dry run, a bad file)."""
+        for name in getattr(self, "files_stored", []):
+            default_storage.delete(name)
+        self.files_stored = []
 
     def on_attachment(self, item):
         path = attachment_path(item.meta.get("_wp_attached_file", ""), item.attachment_url)
@@ -126,6 +133,7 @@ class AttachmentImport:
                 self.report.add("images", "skipped")
                 self.report.problems.append(f"Image {path}: {' '.join(error.messages)}")
                 return None
+        self.files_stored.append(image.file.name)
         self.link("attachment", item.wp_id, image.pk, urlsplit(item.attachment_url).path)
         self.report.add("images", "created")
         return image.pk
@@ -163,6 +171,7 @@ class AttachmentImport:
             return ""
         with self.uploads.open(name) as handle:
             stored = default_storage.save(stored, File(handle, name=safe))
+        self.files_stored.append(stored)
         self.report.add("files", "created")
         return default_storage.url(stored)
 

@@ -13,10 +13,17 @@ from blog.wordpress.importer import Importer, Report
 
 def wordpress_import(*, source, media_dir=None, dry_run=False, progress=None) -> Report:
     """Import a WXR file; all or nothing. With dry_run, report what would happen, keep nothing."""
-    with transaction.atomic():
-        report = Importer(media_dir=media_dir, progress=progress).run(source)
-        if dry_run:
-            transaction.set_rollback(True)
+    importer = Importer(media_dir=media_dir, progress=progress)
+    try:
+        with transaction.atomic():
+            report = importer.run(source)
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        importer.files_forget()  # nothing was imported: the copied files go too
+        raise
+    if dry_run:
+        importer.files_forget()
     return report
 
 

@@ -1,6 +1,7 @@
 """Attachments found in what WordPress hands over (uploads/ tree, media-library archive, .zip)
 and every reference to them in posts pointed at the library."""
 
+import io
 import zipfile
 
 import pytest
@@ -10,7 +11,8 @@ from hypothesis import strategies as st
 
 from blog.media.models import Image
 from blog.models import Post
-from blog.wordpress import embeds, shortcodes
+from blog.wordpress import embeds, shortcodes, wxr
+from blog.wordpress import services as wordpress_services
 from blog.wordpress.attachments import Attachment, AttachmentIndex
 from blog.wordpress.references import References
 from tests.blog.wordpress import wxr_samples as samples
@@ -230,3 +232,22 @@ def test_report_gives_one_line_per_post_with_its_missing_media_and_unknown_short
     report = run_import(post(1, text), attachment(60, "2020/02/lost.jpg"), media_dir=uploads)
     assert ("Post “Post 1” (ID 1): missing media: 2020/02/lost.jpg, 2020/01/gone.jpg; "
             "unknown shortcodes: [contact-form]") in report.problems  # fmt: skip
+
+
+def stored_files(settings):
+    return sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+
+
+def test_dry_run_leaves_no_file_behind(uploads, settings):
+    (uploads / "2019/03/talk.mp3").write_bytes(b"ID3")
+    report = run_import(attachment(50, "2019/03/photo.jpg"), attachment(70, "2019/03/talk.mp3"),
+                        media_dir=uploads, dry_run=True)  # fmt: skip
+    assert report.counts["images"]["created"] == 1 and report.counts["files"]["created"] == 1
+    assert stored_files(settings) == []
+
+
+def test_export_cut_short_after_its_attachments_leaves_no_file_behind(uploads, settings):
+    data = samples.export(attachment(50, "2019/03/photo.jpg"), post(1, "Text"))
+    with pytest.raises(wxr.WxrError):
+        wordpress_services.wordpress_import(source=io.BytesIO(data[:-40]), media_dir=uploads)
+    assert stored_files(settings) == [] and Image.objects.count() == 0
