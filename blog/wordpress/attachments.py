@@ -18,9 +18,15 @@ from blog.media.models import Image
 from blog.media.services import image_create
 from blog.wordpress import embeds, shortcodes, wxr
 from blog.wordpress.references import References
-from blog.wordpress.uploads import MediaDir, attachment_path, original_path, uploads_path
+from blog.wordpress.uploads import (
+    IMAGE_TYPES,
+    MediaDir,
+    attachment_path,
+    extension,
+    original_path,
+    uploads_path,
+)
 
-IMAGE_TYPES = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif"}
 # Files kept in media storage as they are, for <audio>, <video> and links. Not HTML, SVG or
 # anything else a browser would run when it opens it from this site.
 FILE_TYPES = {
@@ -66,14 +72,15 @@ class AttachmentIndex:
         """The attachment ID of a file path or of one of its size variants, or None."""
         return self.by_path.get(path) or self.by_path.get(original_path(path))
 
-    def children(self, parent_id):
-        """The attachments uploaded to a post, in WordPress's gallery order (menu order, ID)."""
-        found = [(self.by_id[i].menu_order, i) for i in self.by_parent.get(parent_id, [])]
+    def children(self, parent_id, types=None):
+        """The attachments uploaded to a post, in WordPress's gallery order (menu order, ID);
+        with types, only the files of those extensions ({"jpg", "png", ...})."""
+        found = [
+            (self.by_id[i].menu_order, i)
+            for i in self.by_parent.get(parent_id, [])
+            if types is None or extension(self.by_id[i].path) in types
+        ]
         return [wp_id for _order, wp_id in sorted(found)]
-
-
-def extension(path):
-    return PurePosixPath(path).suffix.lower().lstrip(".")
 
 
 class AttachmentImport:

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 UPLOADS_MARKER = "/wp-content/uploads/"
+IMAGE_TYPES = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif"}  # what the image library takes
 # "-300x200", "-scaled", "-rotated" or an edit's "-e1552046912345" before the extension.
 _VARIANT = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{13})(?=\.\w+$)", re.I)
 _MULTISITE = re.compile(r"^sites/\d+/")
@@ -49,6 +50,11 @@ def original_path(path: str) -> str:
         if shorter == path:
             return path
         path = shorter
+
+
+def extension(path: str) -> str:
+    """ "2019/03/Photo.JPG" -> "jpg"."""
+    return PurePosixPath(path).suffix.lower().lstrip(".")
 
 
 def attachment_path(attached_file: str, attachment_url: str) -> str:
