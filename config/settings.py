@@ -297,6 +297,18 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
 }
+# Providers whose player replaces the link card of an embedded page (blog.wordpress.embeds):
+# off by default, so readers' visits reach no third party; "youtube" shows YouTube's
+# privacy-enhanced player and lets the policy admit frames from that one origin.
+EMBED_FRAMES = env_list("EMBED_FRAMES")
+_FRAME_ORIGINS = {"youtube": "https://www.youtube-nocookie.com"}
+if unknown_frames := set(EMBED_FRAMES) - set(_FRAME_ORIGINS):
+    raise ImproperlyConfigured(
+        f"EMBED_FRAMES: unknown provider(s) {', '.join(sorted(unknown_frames))}; "
+        f"known: {', '.join(_FRAME_ORIGINS)}"
+    )
+if EMBED_FRAMES:
+    SECURE_CSP["frame-src"] = [_FRAME_ORIGINS[name] for name in EMBED_FRAMES]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGIN_URL = "login"

@@ -169,3 +169,17 @@ def test_start_with_debug_off_refuses_a_security_contact_on_http():
     result = manage("check", **{**PRODUCTION, "SECURITY_CONTACT": "http://example.com/security"})
     assert result.returncode != 0
     assert "SECURITY_CONTACT must" in result.stderr
+
+
+def test_embed_frames_for_youtube_admit_only_its_privacy_enhanced_origin():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECURE_CSP['frame-src'])",
+        EMBED_FRAMES="youtube", **PRODUCTION,
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "['https://www.youtube-nocookie.com']"
+
+
+def test_embed_frames_for_an_unknown_provider_stop_the_start():
+    result = manage("check", EMBED_FRAMES="youtube,vimeo", **PRODUCTION)
+    assert result.returncode != 0
+    assert "EMBED_FRAMES: unknown provider(s) vimeo; known: youtube" in result.stderr

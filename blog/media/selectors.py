@@ -121,8 +121,21 @@ def picture_context(
     }
 
 
+# Functions (html -> html) that features above this one add from their AppConfig.ready() to
+# change a text as it is shown, after its images (blog.wordpress: embedded players opted in to).
+body_filters = []
+
+
 def render_body(post: Post, *, eager_first: bool = False) -> str:
-    """The post's text with each library image as a responsive <picture> (sizes, srcset)."""
+    """The post's text with each library image as a responsive <picture> (sizes, srcset),
+    then through body_filters."""
+    html = render_body_images(post, eager_first=eager_first)
+    for body_filter in body_filters:
+        html = body_filter(html)
+    return html
+
+
+def render_body_images(post: Post, *, eager_first: bool = False) -> str:
     images = post_body_images(post)
     if not images:
         return post.body

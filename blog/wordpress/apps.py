@@ -8,3 +8,9 @@ class WordPressConfig(AppConfig):
     name = "blog.wordpress"
     label = "wordpress"
     verbose_name = _("WordPress")
+
+    def ready(self):
+        from blog.media import selectors as media_selectors
+        from blog.wordpress import embeds
+
+        media_selectors.body_filters.append(embeds.frames)

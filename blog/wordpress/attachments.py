@@ -18,9 +18,15 @@ from blog.media.models import Image
 from blog.media.services import image_create
 from blog.wordpress import embeds, shortcodes, wxr
 from blog.wordpress.references import References
-from blog.wordpress.uploads import MediaDir, attachment_path, original_path, uploads_path
+from blog.wordpress.uploads import (
+    IMAGE_TYPES,
+    MediaDir,
+    attachment_path,
+    extension,
+    original_path,
+    uploads_path,
+)
 
-IMAGE_TYPES = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif"}
 # Files kept in media storage as they are, for <audio>, <video> and links. Not HTML, SVG or
 # anything else a browser would run when it opens it from this site.
 FILE_TYPES = {
@@ -47,10 +53,12 @@ class AttachmentIndex:
     by_id: dict[int, Attachment] = field(default_factory=dict)
     by_path: dict[str, int] = field(default_factory=dict)
     by_page: dict[str, int] = field(default_factory=dict)
+    by_parent: dict[int, list[int]] = field(default_factory=dict)
     hosts: set[str] = field(default_factory=set)
 
     def add(self, wp_id, attachment, attachment_url, link):
         self.by_id[wp_id] = attachment
+        self.by_parent.setdefault(attachment.parent_id, []).append(wp_id)
         self.by_path.setdefault(attachment.path, wp_id)
         self.by_path.setdefault(original_path(attachment.path), wp_id)
         for url in (attachment_url, link):
@@ -64,14 +72,15 @@ class AttachmentIndex:
         """The attachment ID of a file path or of one of its size variants, or None."""
         return self.by_path.get(path) or self.by_path.get(original_path(path))
 
-    def children(self, parent_id):
-        """The attachments uploaded to a post, in WordPress's gallery order (menu order, ID)."""
-        found = [(a.menu_order, i) for i, a in self.by_id.items() if a.parent_id == parent_id]
+    def children(self, parent_id, types=None):
+        """The attachments uploaded to a post, in WordPress's gallery order (menu order, ID);
+        with types, only the files of those extensions ({"jpg", "png", ...})."""
+        found = [
+            (self.by_id[i].menu_order, i)
+            for i in self.by_parent.get(parent_id, [])
+            if types is None or extension(self.by_id[i].path) in types
+        ]
         return [wp_id for _order, wp_id in sorted(found)]
-
-
-def extension(path):
-    return PurePosixPath(path).suffix.lower().lstrip(".")
 
 
 class AttachmentImport:
@@ -81,6 +90,7 @@ class AttachmentImport:
         """First pass: every attachment of the export into the library (or media storage)."""
         self.attachments = AttachmentIndex()
         self.embed_cards = set()
+        self.files_stored = []  # names in media storage, to delete if the import rolls back
         self.uploads = MediaDir(self.media_dir) if self.media_dir else None
         try:
             for obj in wxr.read(source):
@@ -89,6 +99,12 @@ class AttachmentImport:
         finally:
             if self.uploads is not None:
                 self.uploads.close()
+
+    def files_forget(self):
+        """Delete the files this import stored: it was rolled back (a dry run, a bad file)."""
+        for name in getattr(self, "files_stored", []):
+            default_storage.delete(name)
+        self.files_stored = []
 
     def on_attachment(self, item):
         path = attachment_path(item.meta.get("_wp_attached_file", ""), item.attachment_url)
@@ -124,6 +140,7 @@ class AttachmentImport:
                 self.report.add("images", "skipped")
                 self.report.problems.append(f"Image {path}: {' '.join(error.messages)}")
                 return None
+        self.files_stored.append(image.file.name)
         self.link("attachment", item.wp_id, image.pk, urlsplit(item.attachment_url).path)
         self.report.add("images", "created")
         return image.pk
@@ -161,6 +178,7 @@ class AttachmentImport:
             return ""
         with self.uploads.open(name) as handle:
             stored = default_storage.save(stored, File(handle, name=safe))
+        self.files_stored.append(stored)
         self.report.add("files", "created")
         return default_storage.url(stored)
 

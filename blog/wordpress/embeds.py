@@ -8,6 +8,7 @@ import re
 from html import escape, unescape
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 
 from blog import jobs
@@ -64,6 +65,41 @@ def card_titled(html: str, url: str, title: str, site: str = "") -> str:
         if unescape(match.group("href")) != url:
             return match.group(0)
         return card(url, title, site or unescape(match.group("site")))
+
+    return _CARD.sub(replace, html)
+
+
+# A YouTube address: watch?v=ID, youtu.be/ID, /shorts/ID or /embed/ID (IDs are 11 characters).
+_YOUTUBE = re.compile(
+    r"^https?://(?:(?:www\.|m\.)?youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/|embed/)"
+    r"|youtu\.be/)([\w-]{11})(?![\w-])"
+)
+PLAYERS = {"youtube": (_YOUTUBE, "https://www.youtube-nocookie.com/embed/{}")}
+
+
+def frames(html: str) -> str:
+    """The link cards of providers the site opted in to (settings.EMBED_FRAMES) shown as the
+    provider's player (YouTube's privacy-enhanced one), with the card's link under it; the
+    rest as they are. A blog.media body filter: it runs as the page is shown."""
+    players = [PLAYERS[name] for name in settings.EMBED_FRAMES if name in PLAYERS]
+    if not players or "link-card" not in html:
+        return html
+
+    def replace(match):
+        url = unescape(match.group("href"))
+        for pattern, player in players:
+            found = pattern.match(url)
+            if found:
+                # The stored text is escaped for a text node only (quotes are not): again.
+                title = escape(unescape(match.group("title")))
+                return (
+                    f'<figure class="embed-frame"><iframe src="{player.format(found.group(1))}" '
+                    f'title="{title}" loading="lazy" allowfullscreen '
+                    'allow="encrypted-media; picture-in-picture; fullscreen" '
+                    'referrerpolicy="strict-origin-when-cross-origin"></iframe>'
+                    f'<figcaption><a href="{escape(url)}">{title}</a></figcaption></figure>'
+                )
+        return match.group(0)
 
     return _CARD.sub(replace, html)
 

@@ -18,10 +18,17 @@ def wordpress_import(*, source, media_dir=None, dry_run=False, progress=None) ->
     Nothing is pinged, announced or mailed for what comes in, however often it is run
     (blog.history).
     """
-    with history_import(), transaction.atomic():
-        report = Importer(media_dir=media_dir, progress=progress).run(source)
-        if dry_run:
-            transaction.set_rollback(True)
+    importer = Importer(media_dir=media_dir, progress=progress)
+    try:
+        with history_import(), transaction.atomic():
+            report = importer.run(source)
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        importer.files_forget()  # nothing was imported: the copied files go too
+        raise
+    if dry_run:
+        importer.files_forget()
     return report
 
 

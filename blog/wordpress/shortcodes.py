@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from blog.wordpress import embeds
+from blog.wordpress.uploads import IMAGE_TYPES
 
 # An opening tag as get_shortcode_regex reads it; its attributes cannot hold "[" or "]". The
 # enclosed text runs to the first closing tag of the same name, found by position (below), so
@@ -60,10 +61,10 @@ def parse_attributes(text: str) -> dict:
 class Context:
     """What the shortcodes of one post need from the import (supplied by the importer).
 
-    images(wp_ids) -> [(wp_id, Image or None)] in the given order; children(wp_id) -> the
-    attachment IDs uploaded to a post in menu order; file_url(url or wp_id) -> the stored copy's
-    address or ""; missing(what) notes a file the import did not bring; cards collects the
-    addresses turned into link cards.
+    images(wp_ids) -> [(wp_id, Image or None)] in the given order; children(wp_id, types) ->
+    the IDs of the attachments uploaded to a post with those extensions, in menu order;
+    file_url(url or wp_id) -> the stored copy's address or ""; missing(what) notes a file the
+    import did not bring; cards collects the addresses turned into link cards.
     """
 
     post_id: int
@@ -151,7 +152,7 @@ def gallery(attrs, content, context):
     ids = _ids(attrs.get("ids") or attrs.get("include", ""))
     orderby = attrs.get("orderby", "post__in" if ids else "menu_order").lower()
     if not ids:
-        ids = context.children(_int(attrs.get("id")) or context.post_id)
+        ids = context.children(_int(attrs.get("id")) or context.post_id, IMAGE_TYPES)
     excluded = set(_ids(attrs.get("exclude", "")))
     found = []
     for wp_id, image in context.images([i for i in ids if i not in excluded]):
@@ -222,8 +223,7 @@ def _media(element, types, attrs, context):
     urls = [attrs.get("src", ""), *(attrs.get(ext, "") for ext in types)]
     urls = [u for u in dict.fromkeys(urls) if u]
     if not urls:  # the first file of its kind uploaded to the post, as WordPress does
-        child = next((i for i in context.children(context.post_id)
-                      if _extension(context.file_url(i)) in types), None)  # fmt: skip
+        child = next(iter(context.children(context.post_id, types)), None)
         urls = [context.file_url(child)] if child else []
     if not urls:
         return ""
@@ -252,7 +252,7 @@ def playlist(attrs, content, context):
     element = "video" if attrs.get("type", "audio").lower() == "video" else "audio"
     types = VIDEO_TYPES if element == "video" else AUDIO_TYPES
     ids = _ids(attrs.get("ids") or attrs.get("include", "")) or context.children(
-        _int(attrs.get("id")) or context.post_id
+        _int(attrs.get("id")) or context.post_id, types
     )
     items = []
     for wp_id in ids:

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 UPLOADS_MARKER = "/wp-content/uploads/"
+IMAGE_TYPES = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif"}  # what the image library takes
 # "-300x200", "-scaled", "-rotated" or an edit's "-e1552046912345" before the extension.
 _VARIANT = re.compile(r"-(?:\d+x\d+|scaled|rotated|e\d{13})(?=\.\w+$)", re.I)
 _MULTISITE = re.compile(r"^sites/\d+/")
@@ -51,6 +52,11 @@ def original_path(path: str) -> str:
         path = shorter
 
 
+def extension(path: str) -> str:
+    """ "2019/03/Photo.JPG" -> "jpg"."""
+    return PurePosixPath(path).suffix.lower().lstrip(".")
+
+
 def attachment_path(attached_file: str, attachment_url: str) -> str:
     """An attachment's path below uploads/: its `_wp_attached_file` meta, else its address's."""
     attached = (attached_file or "").strip().lstrip("/")
@@ -60,6 +66,10 @@ def attachment_path(attached_file: str, attachment_url: str) -> str:
     if found:
         return found
     return PurePosixPath(unquote(urlsplit(attachment_url or "").path)).name
+
+
+class MediaDirError(ValueError):
+    """--media-dir is neither a folder nor a readable .zip; the message says which."""
 
 
 class MediaDir:
@@ -72,7 +82,15 @@ class MediaDir:
 
     def __init__(self, path):
         self.root = Path(path)
-        self.zip = zipfile.ZipFile(self.root) if self.root.is_file() else None
+        if not self.root.exists():
+            raise MediaDirError(f"The media folder {path} does not exist. Nothing was imported.")
+        try:
+            self.zip = zipfile.ZipFile(self.root) if self.root.is_file() else None
+        except (zipfile.BadZipFile, OSError) as error:
+            raise MediaDirError(
+                f"The media archive {path} is not a readable .zip file ({error}). "
+                "Nothing was imported."
+            ) from error
         tails = defaultdict(set)
         self.by_name = defaultdict(list)
         for name in self._names():

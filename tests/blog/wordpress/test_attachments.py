@@ -1,12 +1,20 @@
 """Attachments found in what WordPress hands over (uploads/ tree, media-library archive, .zip)
 and every reference to them in posts pointed at the library."""
 
+import io
 import zipfile
 
 import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blog.media.models import Image
 from blog.models import Post
+from blog.wordpress import embeds, shortcodes, wxr
+from blog.wordpress import services as wordpress_services
+from blog.wordpress.attachments import Attachment, AttachmentIndex
+from blog.wordpress.references import References
 from tests.blog.wordpress import wxr_samples as samples
 from tests.blog.wordpress.media_samples import OLD, attachment, picture, run_import, uploads_tree
 
@@ -182,3 +190,64 @@ def test_second_import_keeps_one_image_and_the_references(uploads):
     run_import(*parts, media_dir=uploads)
     assert Image.objects.count() == 1
     assert f'data-file="{Image.objects.get().pk}"' in body_of()
+
+
+def test_command_with_a_media_dir_that_is_not_there_stops_with_a_clear_error(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_bytes(samples.export(attachment(50, "2019/03/photo.jpg")))
+    with pytest.raises(CommandError, match="The media folder .*/nowhere does not exist"):
+        call_command("import_wordpress", str(export), media_dir=str(tmp_path / "nowhere"))
+    assert Image.objects.count() == 0
+
+
+def test_command_with_a_media_file_that_is_not_a_zip_stops_with_a_clear_error(tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_bytes(samples.export(attachment(50, "2019/03/photo.jpg")))
+    (tmp_path / "media.zip").write_bytes(b"not a zip")
+    with pytest.raises(CommandError, match="is not a readable .zip file"):
+        call_command("import_wordpress", str(export), media_dir=str(tmp_path / "media.zip"))
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list('[]/="<>p ahttps:/x.jpg\n-0123')) | st.characters(),
+        max_size=300,
+    )
+)
+def test_any_post_text_imports_without_error(text):
+    index = AttachmentIndex()
+    index.add(50, Attachment("2019/03/photo.jpg", image_id=None), f"{OLD}/2019/03/photo.jpg", "")
+    context = shortcodes.Context(post_id=1, images=lambda ids: [(i, None) for i in ids],
+                                 children=index.children, file_url=lambda what: "",
+                                 missing=lambda wp_id: None)  # fmt: skip
+    html = shortcodes.expand(embeds.autoembed(text, context.cards), context)
+    refs = References(index)
+    assert refs.wanted_images(html) == set()
+    assert isinstance(refs.rewrite(html), str)
+
+
+def test_report_gives_one_line_per_post_with_its_missing_media_and_unknown_shortcodes(uploads):
+    text = f'<img src="{OLD}/2020/01/gone.jpg">\n\n[contact-form id="2"]\n\n[gallery ids="60"]'
+    report = run_import(post(1, text), attachment(60, "2020/02/lost.jpg"), media_dir=uploads)
+    assert ("Post “Post 1” (ID 1): missing media: 2020/02/lost.jpg, 2020/01/gone.jpg; "
+            "unknown shortcodes: [contact-form]") in report.problems  # fmt: skip
+
+
+def stored_files(settings):
+    return sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+
+
+def test_dry_run_leaves_no_file_behind(uploads, settings):
+    (uploads / "2019/03/talk.mp3").write_bytes(b"ID3")
+    report = run_import(attachment(50, "2019/03/photo.jpg"), attachment(70, "2019/03/talk.mp3"),
+                        media_dir=uploads, dry_run=True)  # fmt: skip
+    assert report.counts["images"]["created"] == 1 and report.counts["files"]["created"] == 1
+    assert stored_files(settings) == []
+
+
+def test_export_cut_short_after_its_attachments_leaves_no_file_behind(uploads, settings):
+    data = samples.export(attachment(50, "2019/03/photo.jpg"), post(1, "Text"))
+    with pytest.raises(wxr.WxrError):
+        wordpress_services.wordpress_import(source=io.BytesIO(data[:-40]), media_dir=uploads)
+    assert stored_files(settings) == [] and Image.objects.count() == 0

@@ -91,3 +91,39 @@ def test_fetched_title_is_text_not_markup():
     )
     post.refresh_from_db()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in post.body
+
+
+YOUTUBE_CARD = embeds.card("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5", 'A "song"', "YouTube")
+
+
+def test_youtube_card_stays_a_card_unless_the_site_opted_in(client):
+    post = Post.objects.create(title="P", slug="p", author=make_user("desk"), body=YOUTUBE_CARD,
+                               status=Post.Status.PUBLISHED)  # fmt: skip
+    response = client.get(post.get_absolute_url())
+    assert b"<iframe" not in response.content
+    assert (
+        b'<figure class="link-card"><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5"'
+        in response.content
+    )
+    assert "frame-src" not in response["Content-Security-Policy"]
+
+
+def test_opted_in_youtube_card_is_the_privacy_enhanced_player(settings):
+    settings.EMBED_FRAMES = ["youtube"]
+    html = embeds.frames(f"<p>Intro</p>{YOUTUBE_CARD}{embeds.card('https://vimeo.com/1')}")
+    assert html == (
+        '<p>Intro</p><figure class="embed-frame"><iframe '
+        'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" title="A &quot;song&quot;" '
+        'loading="lazy" allowfullscreen allow="encrypted-media; picture-in-picture; fullscreen" '
+        'referrerpolicy="strict-origin-when-cross-origin"></iframe><figcaption>'
+        '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=5">A &quot;song&quot;</a>'
+        f"</figcaption></figure>{embeds.card('https://vimeo.com/1')}"
+    )
+
+
+def test_opted_in_player_shows_on_the_post_page(client, settings):
+    settings.EMBED_FRAMES = ["youtube"]
+    post = Post.objects.create(title="P", slug="p", author=make_user("desk"), body=YOUTUBE_CARD,
+                               status=Post.Status.PUBLISHED)  # fmt: skip
+    response = client.get(post.get_absolute_url())
+    assert b'<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in response.content

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from blog.wordpress import services as wordpress_services
 from blog.wordpress import wxr
+from blog.wordpress.uploads import MediaDirError
 
 
 class Command(BaseCommand):
@@ -9,7 +10,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("export", help="the WXR file WordPress's Tools → Export made")
-        parser.add_argument("--media-dir", help="a folder with the export's uploaded files")
+        parser.add_argument(
+            "--media-dir",
+            help="the uploads/ folder (or media-library export, a folder or .zip) of the old blog",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="read everything, report, keep nothing"
         )
@@ -27,7 +31,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
         except OSError as error:
             raise CommandError(f"Cannot read {options['export']}: {error.strerror}") from error
-        except wxr.WxrError as error:
+        except (wxr.WxrError, MediaDirError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(report.table())
         for problem in report.problems:
