@@ -6,96 +6,27 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse, reverse_lazy
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_prose_editor.fields import ProseEditorFormField
-from taggit.forms import TagWidget
-from taggit.models import Tag
 
 from blog import selectors, services, widgets
+from blog.forms import (
+    CategoryQuickAddForm,
+    PageAdminForm,
+    PersonChoiceField,
+    PostAdminForm,
+    QuickDraftForm,
+)
 from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
 
 # The admin's front page is the editors' desk, with every section one click away: the model
 # list down the side of every page only took the room lists need for their columns.
 admin.site.enable_nav_sidebar = False
 admin.site.index_title = _("Desk")
-
-EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False},
-    "Image": True,
-    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},  # blog.media.admin
-    "Caption": True,
-    "Table": True,
-    "TableRow": True,
-    "TableHeader": True,
-    "TableCell": True,
-    "Code": True,
-    "CodeBlock": True,
-    "History": True,
-    "HTML": True,
-}
-
-
-class PostAdminForm(forms.ModelForm):
-    body = ProseEditorFormField(label=_("Body"), required=False, extensions=EDITOR_EXTENSIONS)
-    # Optional: a form that leaves it out (an older client, a script) means standard.
-    format = forms.TypedChoiceField(
-        label=_("Format"), choices=Post.Format.choices, required=False,
-        empty_value=Post.Format.STANDARD, help_text=Post._meta.get_field("format").help_text,
-    )  # fmt: skip
-
-    class Meta:
-        model = Post
-        fields = [
-            "title", "slug", "body", "excerpt", "featured_media", "status", "published_at",
-            "author", "sticky", "format", "categories", "tags", "comments_open", "pings_open",
-        ]  # fmt: skip
-        widgets = {
-            "tags": TagWidget(
-                attrs={
-                    "class": "vTextField tag-autocomplete",
-                    "data-suggest-url": reverse_lazy("admin:blog_post_tag_suggestions"),
-                    "autocomplete": "off",
-                }
-            )
-        }
-
-    def clean_tags(self):
-        """taggit keeps a tag's name in a 100-character column: a longer one is refused here,
-        with the post and everything typed in the form kept, instead of failing on save."""
-        names = self.cleaned_data["tags"]
-        limit = Tag._meta.get_field("name").max_length
-        errors = [
-            ValidationError(
-                _("A tag can have at most %(limit)d characters; “%(start)s…” has %(length)d."),
-                params={"limit": limit, "start": name[:40], "length": len(name)},
-            )
-            for name in names
-            if len(name) > limit
-        ]
-        if errors:
-            raise ValidationError(errors)
-        return names
-
-
-class QuickDraftForm(forms.Form):
-    title = forms.CharField(max_length=Post._meta.get_field("title").max_length)
-    text = forms.CharField(required=False, max_length=100_000)
 
 
 class ActionCategoryField(forms.ModelChoiceField):
@@ -112,14 +43,6 @@ class PostActionForm(ActionForm):
     category = ActionCategoryField(
         Category.objects.all(), required=False, label=_("Category for “Set category”")
     )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """People by the name readers see on bylines (display name), not their user name."""
-
-    def label_from_instance(self, user):
-        profile = getattr(user, "profile", None)
-        return profile.name if profile else user.get_full_name() or user.get_username()
 
 
 def edits_others(request):
@@ -144,18 +67,29 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body_text", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["categories"]
     raw_id_fields = ["featured_media"]  # the lookup opens the image library with thumbnails
     actions = ["publish", "unpublish", "set_category"]
+    # WordPress's layout: the writing on the left, the publish box and filing on the right
+    # (post-main / post-side, laid out by admin.css; one column on a phone).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "excerpt", "featured_media"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "author", "sticky", "format"]}),
-        (_("Filing"), {"fields": ["categories", "tags"]}),
-        (_("Discussion"), {"fields": ["comments_open", "pings_open"]}),
-    ]
+        (None, {"classes": ["post-main"],
+                "fields": ["title", "slug", "body", "excerpt", "featured_media"]}),
+        (_("Publish"), {"classes": ["post-side", "publish-box"],
+                        "fields": ["status", "visibility", "published_at", "author", "sticky",
+                                    "format"]}),
+        (_("Categories and tags"), {"classes": ["post-side", "post-filing"],
+                                    "fields": ["categories", "tags"]}),
+        (_("Discussion"), {"classes": ["post-side", "post-discussion"],
+                           "fields": ["comments_open", "pings_open"]}),
+    ]  # fmt: skip
 
     class Media:
-        js = ["blog/admin/tag-autocomplete.js"]
+        js = ["blog/admin/tag-autocomplete.js", "blog/admin/publish-box.js"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        can_add = request.user.has_perm("blog.add_category")
+        return type(form.__name__, (form,), {"can_add_category": can_add})
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).prefetch_related("categories")
@@ -182,7 +116,7 @@ class PostAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         post = services.post_quick_draft(author=request.user, **form.cleaned_data)
         url = reverse("admin:blog_post_change", args=[post.pk])
-        msg = format_html(_('Draft saved: <a href="{}">{}</a>'), url, post.title)
+        msg = format_html(_('Draft saved: <a href="{}">{}</a>'), url, post.title_text)
         self.message_user(request, msg, messages.SUCCESS)
         return redirect("admin:index")
 
@@ -216,7 +150,40 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and not edits_others(request):
             obj.author = request.user
+        # The publish box's buttons say what they do (admin/blog/post/_publish_actions.html).
+        keeps_draft = "_save_draft" in request.POST or "_preview" in request.POST
+        if keeps_draft and obj.status not in (Post.Status.DRAFT, Post.Status.PENDING):
+            obj.status = Post.Status.DRAFT
+        elif "_publish" in request.POST and obj.status != Post.Status.PRIVATE:
+            obj.status = Post.Status.PUBLISHED  # Post.save makes it scheduled when in the future
         super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.response_publish_box(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self.response_publish_box(request, obj) or super().response_change(request, obj)
+
+    def response_publish_box(self, request, obj):
+        """Save draft and Preview stay on the form (Preview of a saved post opens the preview,
+        in the new tab its button asked for); a scheduled post says when it goes out."""
+        change_url = reverse("admin:blog_post_change", args=[obj.pk])
+        if "_preview" in request.POST and request.resolver_match.url_name.endswith("_change"):
+            return redirect(obj.get_absolute_url())
+        if "_preview" in request.POST:
+            link = format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(),
+                               _("Open the preview"))  # fmt: skip
+            self.message_user(request, format_html(_("Draft saved. {}"), link), messages.SUCCESS)
+            return redirect(change_url)
+        if "_save_draft" in request.POST:
+            self.message_user(request, _("Draft saved."), messages.SUCCESS)
+            return redirect(change_url)
+        if obj.status == Post.Status.SCHEDULED:
+            when = date_format(timezone.localtime(obj.published_at), "j M Y, H:i")
+            self.message_user(request, _("Scheduled for %(when)s.") % {"when": when})
+        return None
 
     @admin.display(description=_("title"), ordering="title")
     def plain_title(self, post):
@@ -278,6 +245,23 @@ class CategoryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_posts=Count("posts"))
 
+    def get_urls(self):
+        add = self.admin_site.admin_view(self.quick_add_view)
+        return [path("quick-add/", add, name="blog_category_quick_add"), *super().get_urls()]
+
+    def quick_add_view(self, request):
+        """The post form's "Add new category" (category-tree.js): JSON in, JSON out."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = CategoryQuickAddForm(request.POST)
+        if not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return JsonResponse({"error": " ".join(errors)}, status=400)
+        category = form.save()
+        return JsonResponse({"id": category.pk, "name": category.name, "depth": category.depth})
+
     @admin.display(description=_("Name"), ordering="path")
     def indented_name(self, category):
         return indented(category, category.name)
@@ -285,17 +269,6 @@ class CategoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("Posts"), ordering="num_posts")
     def post_count(self, category):
         return category.num_posts
-
-
-class PageAdminForm(forms.ModelForm):
-    body = ProseEditorFormField(label=_("Body"), required=False, extensions=EDITOR_EXTENSIONS)
-
-    class Meta:
-        model = Page
-        fields = [
-            "title", "slug", "parent", "body", "excerpt", "status", "published_at", "author",
-            "menu_order", "show_in_menu",
-        ]  # fmt: skip
 
 
 @admin.register(Page)

@@ -552,3 +552,99 @@ def test_admin_and_site_link_the_favicon(client, editor):
     assert link in client.get(LIST_URL).content.decode()
     assert link in client.get("/").content.decode()
     assert finders.find("favicon.svg")
+
+
+# The publish box
+
+
+def test_publish_button_publishes_a_draft(client, editor):
+    response = post_form(client, ADD_URL, title="Live now", status="draft", _publish="Publish")
+    assert response.status_code == 302
+    assert Post.objects.get(title="Live now").status == Post.Status.PUBLISHED
+
+
+def test_publish_button_with_a_future_time_schedules_and_says_when(client, editor):
+    later = timezone.localtime() + timezone.timedelta(days=2)
+    response = post_form(
+        client, ADD_URL, title="Tomorrow's", status="draft", _publish="Schedule",
+        published_at_0=later.strftime("%Y-%m-%d"), published_at_1="09:30:00",
+    )  # fmt: skip
+    assert Post.objects.get(title="Tomorrow's").status == Post.Status.SCHEDULED
+    page = client.get(response["Location"]).content.decode()
+    assert f"Scheduled for {later.day} {later:%b %Y}, 09:30." in page
+
+
+def test_save_draft_keeps_the_post_a_draft_and_stays_on_the_form(client, editor):
+    response = post_form(client, ADD_URL, title="Not yet", status="published", _save_draft="1")
+    post = Post.objects.get(title="Not yet")
+    assert post.status == Post.Status.DRAFT
+    assert response["Location"] == change_url(post)
+    assert "Draft saved." in client.get(response["Location"]).content.decode()
+
+
+def test_preview_of_a_saved_draft_saves_it_and_opens_the_preview(client, editor):
+    post = make_post("Draft to see", status=Post.Status.DRAFT)
+    response = post_form(client, change_url(post), title="Draft to see, edited", _preview="1")
+    post.refresh_from_db()
+    assert (post.title, post.status) == ("Draft to see, edited", Post.Status.DRAFT)
+    assert response["Location"] == post.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200  # editors see the preview
+
+
+def test_publish_box_buttons_say_what_they_do(client, editor):
+    draft = client.get(change_url(make_post(status=Post.Status.DRAFT))).content.decode()
+    assert 'name="_save_draft">Save draft</button>' in draft
+    assert 'name="_preview" formtarget="_blank">Preview</button>' in draft
+    assert 'name="_publish" value="Publish"' in draft and 'data-schedule="Schedule"' in draft
+    live = client.get(change_url(make_post())).content.decode()
+    assert 'name="_save" value="Update"' in live and 'name="_publish"' not in live
+
+
+def test_update_keeps_a_published_post_published(client, editor):
+    post = make_post("Live")
+    post_form(client, change_url(post), title="Live, corrected", status="published", _save="Update")
+    post.refresh_from_db()
+    assert (post.title, post.status) == ("Live, corrected", Post.Status.PUBLISHED)
+
+
+def test_private_visibility_makes_the_post_private_and_shows_as_such(client, editor):
+    post_form(client, ADD_URL, title="Editors only", status="published", visibility="private",
+              _publish="Publish")  # fmt: skip
+    post = Post.objects.get(title="Editors only")
+    assert post.status == Post.Status.PRIVATE
+    form = client.get(change_url(post)).context["adminform"].form
+    assert (form.initial["visibility"], form.initial["status"]) == ("private", "published")
+
+
+# Categories as a tree, with "add new" in place
+
+
+def test_post_form_shows_categories_as_an_indented_checkbox_tree(client, editor):
+    world = make_category("World")
+    make_category("Middle East", parent=world)
+    html = client.get(ADD_URL).content.decode()
+    assert 'class="depth-0"' in html and 'class="depth-1"' in html
+    assert html.index(" World</label>") < html.index(" Middle East</label>")
+    assert 'type="checkbox" name="categories"' in html
+    assert "+ Add new category" in html
+
+
+def test_category_added_in_place_is_filed_under_its_parent(client, editor):
+    world = make_category("World")
+    response = client.post("/admin/blog/category/quick-add/", {"name": "Gulf", "parent": world.pk})
+    gulf = Category.objects.get(name="Gulf")
+    assert response.json() == {"id": gulf.pk, "name": "Gulf", "depth": 1}
+    assert gulf.parent == world
+
+
+def test_category_added_in_place_without_a_name_explains(client, editor):
+    response = client.post("/admin/blog/category/quick-add/", {"name": "", "parent": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.json()["error"]
+
+
+def test_authors_cannot_add_categories_in_place(client, author):
+    assert "+ Add new category" not in client.get(ADD_URL).content.decode()
+    response = client.post("/admin/blog/category/quick-add/", {"name": "Mine", "parent": ""})
+    assert response.status_code == 403
+    assert not Category.objects.filter(name="Mine").exists()

@@ -1,6 +1,6 @@
 import pytest
 
-from blog.models import Post
+from blog.models import Category, Post
 from tests.browser.conftest import login, screenshot
 from tests.factories import make_category, make_user
 
@@ -18,11 +18,15 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     page.keyboard.press("Enter")
     page.keyboard.type("A second paragraph with more detail.")
     page.select_option("#id_status", "published")
-    page.select_option("#id_categories_from", label="World")
-    page.click("#id_categories_add")
+    page.get_by_label("World", exact=True).check()
+    page.click("text=+ Add new category")  # made in place, under World, and ticked
+    page.fill(".category-add-name", "Diplomacy")
+    page.select_option(".category-add-parent", label="World")
+    page.click(".category-add-button")
+    page.get_by_label("Diplomacy", exact=True).wait_for()
     page.fill("#id_tags", "Vienna, nuclear talks")
     screenshot(page, "admin-editor")
-    page.click("input[name=_save]")
+    page.click("input[name=_publish]")
     page.wait_for_url("**/admin/blog/post/")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 
@@ -34,4 +38,6 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     assert page.locator(".entry-content p").count() == 2
     assert page.locator(".post-tags").inner_text() == "Tagged with: nuclear talks, Vienna"
     assert "World" in page.locator(".post-categories").inner_text()
+    assert "Diplomacy" in page.locator(".post-categories").inner_text()
+    assert Category.objects.get(name="Diplomacy").parent.name == "World"
     screenshot(page, "admin-published-post")

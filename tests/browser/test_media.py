@@ -103,7 +103,7 @@ def test_editor_uploads_captions_inserts_and_readers_get_the_right_size(
     dialog.get_by_role("button", name="Insert").click()
     page.select_option("#id_status", "published")
     screenshot(page, "media-editor-figure")
-    page.click("input[name=_save]")
+    page.click("input[name=_publish]")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     post = Post.objects.get()
     assert (
