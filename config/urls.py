@@ -50,6 +50,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("comments.mentions.urls")),
     path("", include("comments.urls")),
+    path("", include("comments.signin.urls")),
     path("", include("blog.followers.urls")),
     path("", include("blog.media.urls")),
     path("", include("blog.stats.urls")),
