@@ -1,6 +1,6 @@
 from allauth.socialaccount import views as social_views
 from django.urls import path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from comments.signin import views
 from comments.signin.providers import PROVIDERS
@@ -31,6 +31,15 @@ urlpatterns = [
     ),
     path("accounts/social/error/", social_views.login_error, name="socialaccount_login_error"),
     path("accounts/social/signup/", social_views.signup, name="socialaccount_signup"),
+    # allauth's pages link to its own log-in, sign-up and log-out: ours answer at those
+    # addresses first (comments.urls), these names only make the links.
+    path("accounts/login/", RedirectView.as_view(pattern_name="login"), name="account_login"),
+    path(
+        "accounts/signup/",
+        RedirectView.as_view(pattern_name="comments:signup"),
+        name="account_signup",
+    ),
+    path("accounts/logout/", RedirectView.as_view(pattern_name="logout"), name="account_logout"),
     path(
         "accounts/inactive/",
         TemplateView.as_view(template_name="signin/inactive.html"),

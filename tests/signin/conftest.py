@@ -13,7 +13,7 @@ PROFILE_PATHS = {"facebook": "/facebook/me", "x": "/x/2/users/me",
                  "wordpress": "/wordpress/rest/v1.1/me"}  # fmt: skip
 
 
-class TestProvider:
+class LocalProvider:
     """The provider process (tests/signin/provider_site) on 127.0.0.1."""
 
     def __init__(self, *blog_addresses):
@@ -52,7 +52,7 @@ class TestProvider:
 
 @pytest.fixture(scope="session")
 def test_provider():
-    provider = TestProvider("http://testserver")
+    provider = LocalProvider("http://testserver")
     yield provider
     provider.stop()
 

@@ -37,7 +37,9 @@ OAUTH2_PROVIDER = {
         "openid": "OpenID Connect",
         "profile": "Profile",
         "email": "Email",
-        "email,public_profile": "Facebook's email and profile (Facebook joins scopes by commas)",
+        # Facebook joins scopes by commas, in no fixed order (allauth keeps them in a set).
+        "email,public_profile": "Facebook's email and profile",
+        "public_profile,email": "Facebook's profile and email",
         "public_profile": "Facebook profile",
         "users.read": "X users",
         "tweet.read": "X posts",
