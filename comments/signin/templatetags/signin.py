@@ -36,3 +36,10 @@ def signin_form_action(context, provider):
     """On allauth's "continue to the provider" page: its form goes on to that provider."""
     allow_form_action(context["request"], [provider])
     return ""
+
+
+@register.simple_tag
+def signin_provider_name(user):
+    """The provider the reader last signed in with ("Google"), or "" for a password account."""
+    account = user.socialaccount_set.order_by("-last_login").first()
+    return account.get_provider().name if account else ""

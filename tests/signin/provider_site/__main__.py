@@ -61,7 +61,8 @@ def main(blog_addresses):
     django.setup()
     prepare(blog_addresses)
     server = make_server("127.0.0.1", 0, get_wsgi_application(), Server, QuietHandler)
-    print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)
+    os.environ["PROVIDER_BASE"] = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"READY {os.environ['PROVIDER_BASE']}", flush=True)
     server.serve_forever()
 
 

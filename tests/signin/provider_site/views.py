@@ -1,6 +1,7 @@
 """The provider's people, their claims and the profile endpoints in each provider's shape."""
 
 import io
+import os
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model, login
@@ -36,7 +37,7 @@ class Validator(OAuth2Validator):
             "family_name": about["name"].split()[-1],
             "email": about["email"],
             "email_verified": about["verified"],
-            "picture": f"{request.uri.split('/o/')[0]}/avatars/{user.username}.png",
+            "picture": f"{os.environ['PROVIDER_BASE']}/avatars/{user.username}.png",
         }
 
 
