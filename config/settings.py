@@ -144,17 +144,25 @@ INSTALLED_APPS = [
     "blog.wordpress",
     "comments",
     "comments.mentions",
+    # Social sign-in (Google, Facebook, X, WordPress.com): our providers and pages (first, so
+    # its templates replace allauth's) on allauth's machinery.
+    "comments.signin",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "comments.signin.middleware.signin_form_action_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.middleware.nul_byte_middleware",  # before anything that queries with the address
     "blog.middleware.site_settings_middleware",
@@ -294,6 +302,9 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "https:", "data:"],
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
+    # A page with social sign-in buttons adds the configured providers' origins: starting a
+    # sign-in posts here and is redirected there, and Chromium holds that redirect to
+    # form-action too (comments.signin.middleware).
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
 }
@@ -314,6 +325,40 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Social sign-in (comments.signin, on django-allauth). Only its provider sign-in is used: local
+# log-in, sign-up and password reset stay ours (comments.accounts, rate-limited by blog.logins).
+# A provider shows on the comment form and log-in page once it has a client id and secret, set
+# by editors in the admin (Social applications) or here from the environment. A first sign-in
+# makes a reader account with no confirmation mail, and only with an email address the
+# provider vouches for; a later one joins the account that has that address.
+SIGNIN_PROVIDERS = {"google": "GOOGLE", "facebook": "FACEBOOK", "x": "X", "wordpress": "WORDPRESS"}
+SOCIALACCOUNT_PROVIDERS = {
+    provider: {
+        "APPS": [
+            {
+                "client_id": os.environ[f"{prefix}_CLIENT_ID"],
+                "secret": os.environ.get(f"{prefix}_CLIENT_SECRET", ""),
+            }
+        ]
+    }
+    for provider, prefix in SIGNIN_PROVIDERS.items()
+    if os.environ.get(f"{prefix}_CLIENT_ID")
+}
+SOCIALACCOUNT_ADAPTER = "comments.signin.adapter.SignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the adapter refuses an address nobody vouched for
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a vouched-for address signs in to its account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # we read the profile once; no token is kept
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in takes a POST with the CSRF token
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 5  # seconds per request to a provider, while the reader waits
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*"]
+ACCOUNT_UNIQUE_EMAIL = False  # local sign-up keeps its own check (comments.accounts)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 # Reader comments: django-comments-xtd with our model and form (comments app). Every mail it
 # sends goes through the task queue (comments.tasks), never a thread. The moderation settings

@@ -55,6 +55,7 @@ urlpatterns = [
     path("security.txt", RedirectView.as_view(pattern_name="security-txt", permanent=True)),
     path("", include("comments.mentions.urls")),
     path("", include("comments.urls")),
+    path("", include("comments.signin.urls")),
     path("", include("blog.followers.urls")),
     path("", include("blog.media.urls")),
     path("", include("blog.stats.urls")),
