@@ -35,7 +35,7 @@ def placeholder(name: str, attrs: dict) -> str:
 
 def expand(body: str) -> str:
     """body (sanitised HTML) with every placeholder replaced by its block drawn now; a block
-    this blog does not draw is left out."""
+    this blog does not draw (core/calendar, ...) shows nothing."""
     numbers = count(1)
 
     def render(match):

@@ -48,9 +48,10 @@ def block_attrs(text: str | None) -> dict:
 
 
 def block_html(text: str, *, autop, footnotes: str = "") -> str:
-    """Block content as WordPress shows it: delimiters gone, dynamic blocks this blog draws as
-    placeholders (blog.dynamic_blocks), the others left out (not_rendered() names them), the
-    footnotes list where its block is (else at the end, when the text cites footnotes).
+    """Block content as WordPress shows it: delimiters gone, self-closing (dynamic) blocks as
+    placeholders (blog.dynamic_blocks draws those it can; not_rendered() names the others,
+    which show nothing), the footnotes list where its block is (else at the end, when the text
+    cites footnotes).
 
     autop is wpautop: WordPress runs it on a Shortcode block's text only
     (render_block_core_shortcode).
@@ -66,7 +67,8 @@ def _replace(match, notes: str) -> str:
     name = block_name(match.group("name"))
     if name == "core/footnotes" and not match.group("closer"):
         return notes
-    if match.group("void") and name in dynamic_blocks.RENDERERS:
+    if match.group("void") and not match.group("closer"):
+        # Kept even when this blog does not draw it (it shows nothing): an export gives it back.
         return dynamic_blocks.placeholder(name, block_attrs(match.group("attrs")))
     return ""
 

@@ -96,7 +96,9 @@ def test_report_lists_the_dynamic_blocks_not_rendered_per_post_and_page():
     )
     assert "Page “Sitemap” (ID 2): dynamic blocks not rendered: core/rss" in report.problems
     assert not [line for line in report.problems if "Plain" in line]
-    assert Page.objects.get().body == ""
+    assert (
+        Page.objects.get().body == '<div data-dynamic-block="core/rss" data-block-attrs="{}"></div>'
+    )
 
 
 FOOTNOTES = '[{"id":"f1","content":"Reuters, <em>3 May</em>"}]'
