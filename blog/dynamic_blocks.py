@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 
-from blog.models import Page, Post
+from blog.models import LegacyLink, Page, Post
 from blog.selectors import category_list
 from blog.selectors import tag_cloud as weighted_tags
 
@@ -67,11 +67,27 @@ def _int(attrs: dict, key: str, default: int, *, low: int = 1, high: int = 100) 
 
 def latest_posts(attrs: dict):
     """core/latest-posts: postsToShow (5), displayPostDate, displayPostContent (the excerpt),
-    order ("desc"/"asc") and orderBy ("date"/"title")."""
+    order ("desc"/"asc"), orderBy ("date"/"title"), and the categories ([{"id": ...}]) and
+    selectedAuthor chosen on WordPress, by their WordPress IDs (LegacyLink)."""
     field = "title" if attrs.get("orderBy") == "title" else "published_at"
     order = field if attrs.get("order") == "asc" else f"-{field}"
-    posts = Post.objects.published().order_by(order)[: _int(attrs, "postsToShow", 5)]
-    return "_latest_posts.html", {"posts": list(posts)}
+    posts = Post.objects.published()
+    chosen = attrs.get("categories")
+    if isinstance(chosen, list) and chosen:
+        wp_ids = [c.get("id") for c in chosen if isinstance(c, dict)]
+        posts = posts.filter(categories__in=_local_ids("category", wp_ids)).distinct()
+    if attrs.get("selectedAuthor"):
+        posts = posts.filter(author__in=_local_ids("author", [attrs["selectedAuthor"]]))
+    return "_latest_posts.html", {
+        "posts": list(posts.order_by(order)[: _int(attrs, "postsToShow", 5)])
+    }
+
+
+def _local_ids(kind: str, wp_ids: list) -> list[int]:
+    """This blog's ids of the objects WordPress knew by wp_ids (integers only are looked up)."""
+    wp_ids = [n for n in wp_ids if isinstance(n, int) and 0 < n < 2**63]
+    links = LegacyLink.objects.filter(kind=kind, wp_id__in=wp_ids)
+    return list(links.values_list("object_id", flat=True))
 
 
 def archives(attrs: dict):
