@@ -29,8 +29,16 @@ PLACEHOLDER = re.compile(
 
 def placeholder(name: str, attrs: dict) -> str:
     """The element that stands for a dynamic block in a stored body."""
-    value = html.escape(json.dumps(attrs, separators=(",", ":")))
+    value = html.escape(attrs_json(attrs))
     return f'<div data-dynamic-block="{name}" data-block-attrs="{value}"></div>'
+
+
+def attrs_json(attrs: dict) -> str:
+    """Block settings as compact JSON; "{}" for settings too deeply nested to write."""
+    try:
+        return json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return "{}"
 
 
 def expand(body: str) -> str:
@@ -55,7 +63,7 @@ def placeholder_attrs(text: str | None) -> dict:
     malformed."""
     try:
         attrs = json.loads(html.unescape(text or "")) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {}
     return attrs if isinstance(attrs, dict) else {}
 

@@ -42,7 +42,7 @@ def block_attrs(text: str | None) -> dict:
     """A delimiter's settings, {} when there are none or they are not a JSON object."""
     try:
         attrs = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {}
     return attrs if isinstance(attrs, dict) else {}
 
@@ -89,7 +89,9 @@ def footnotes_html(value: str) -> str:
     from the post's "footnotes" meta: JSON, [{"id": ..., "content": ...}, ...]."""
     try:
         notes = json.loads(value) if value else []
-    except ValueError:
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(notes, list):
         return ""
     items = [
         f'<li id="{html.escape(str(note["id"]))}">{note.get("content") or ""} '
@@ -120,7 +122,7 @@ def _void_block(match) -> str:
     name = match.group("name").removeprefix("core/")
     attrs = dynamic_blocks.placeholder_attrs(match.group("attrs"))
     # As WordPress's serializeAttributes(): nothing in the JSON may end the comment.
-    text = json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
+    text = dynamic_blocks.attrs_json(attrs)
     for char, escaped in (
         ("--", "\\u002d\\u002d"),
         ("<", "\\u003c"),
