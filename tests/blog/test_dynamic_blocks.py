@@ -6,6 +6,7 @@ import pytest
 
 from blog import dynamic_blocks
 from blog.models import LegacyLink
+from tests.comments.factories import make_comment
 from tests.factories import make_category, make_page, make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,11 @@ def test_latest_posts_block_keeps_to_the_category_and_author_chosen_on_wordpress
     listed = latest_list(shown(client, make_post("Host", body=chosen, days_ago=5)))
     assert "Match report" in listed
     assert "Election news" not in listed and "Match by another" not in listed
+
+
+def test_a_placeholder_in_a_comment_stays_text(client):
+    host = make_post("Host")
+    make_comment(host, block("core/latest-posts"))
+    html = shown(client, host)
+    assert "wp-block-latest-posts" not in html
+    assert "&lt;div data-dynamic-block=" in html
