@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 
-from blog.models import Page, Post
+from blog.models import LegacyLink, Page, Post
 from blog.selectors import category_list
 from blog.selectors import tag_cloud as weighted_tags
 
@@ -29,13 +29,21 @@ PLACEHOLDER = re.compile(
 
 def placeholder(name: str, attrs: dict) -> str:
     """The element that stands for a dynamic block in a stored body."""
-    value = html.escape(json.dumps(attrs, separators=(",", ":")))
+    value = html.escape(attrs_json(attrs))
     return f'<div data-dynamic-block="{name}" data-block-attrs="{value}"></div>'
+
+
+def attrs_json(attrs: dict) -> str:
+    """Block settings as compact JSON; "{}" for settings too deeply nested to write."""
+    try:
+        return json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
+    except (RecursionError, ValueError, TypeError):
+        return "{}"
 
 
 def expand(body: str) -> str:
     """body (sanitised HTML) with every placeholder replaced by its block drawn now; a block
-    this blog does not draw is left out."""
+    this blog does not draw (core/calendar, ...) shows nothing."""
     numbers = count(1)
 
     def render(match):
@@ -55,7 +63,7 @@ def placeholder_attrs(text: str | None) -> dict:
     malformed."""
     try:
         attrs = json.loads(html.unescape(text or "")) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {}
     return attrs if isinstance(attrs, dict) else {}
 
@@ -67,11 +75,27 @@ def _int(attrs: dict, key: str, default: int, *, low: int = 1, high: int = 100) 
 
 def latest_posts(attrs: dict):
     """core/latest-posts: postsToShow (5), displayPostDate, displayPostContent (the excerpt),
-    order ("desc"/"asc") and orderBy ("date"/"title")."""
+    order ("desc"/"asc"), orderBy ("date"/"title"), and the categories ([{"id": ...}]) and
+    selectedAuthor chosen on WordPress, by their WordPress IDs (LegacyLink)."""
     field = "title" if attrs.get("orderBy") == "title" else "published_at"
     order = field if attrs.get("order") == "asc" else f"-{field}"
-    posts = Post.objects.published().order_by(order)[: _int(attrs, "postsToShow", 5)]
-    return "_latest_posts.html", {"posts": list(posts)}
+    posts = Post.objects.published()
+    chosen = attrs.get("categories")
+    if isinstance(chosen, list) and chosen:
+        wp_ids = [c.get("id") for c in chosen if isinstance(c, dict)]
+        posts = posts.filter(categories__in=_local_ids("category", wp_ids)).distinct()
+    if attrs.get("selectedAuthor"):
+        posts = posts.filter(author__in=_local_ids("author", [attrs["selectedAuthor"]]))
+    return "_latest_posts.html", {
+        "posts": list(posts.order_by(order)[: _int(attrs, "postsToShow", 5)])
+    }
+
+
+def _local_ids(kind: str, wp_ids: list) -> list[int]:
+    """This blog's ids of the objects WordPress knew by wp_ids (integers only are looked up)."""
+    wp_ids = [n for n in wp_ids if isinstance(n, int) and 0 < n < 2**63]
+    links = LegacyLink.objects.filter(kind=kind, wp_id__in=wp_ids)
+    return list(links.values_list("object_id", flat=True))
 
 
 def archives(attrs: dict):

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -74,6 +74,18 @@ class LatestPostsAtomFeed(LatestPostsFeed):
 
 
 class CategoryFeed(LatestPostsFeed):
+    def __call__(self, request, *args, **kwargs):
+        """A nested category's short address (/category/child/feed/) redirects to its full one,
+        as the category page does."""
+        path = kwargs["path"].strip("/")
+        found = not Category.objects.filter(path=path).exists() and (
+            selectors.category_by_short_path(path)
+        )
+        if found:
+            name = request.resolver_match.view_name  # the RSS or the Atom feed
+            return HttpResponsePermanentRedirect(reverse(name, kwargs={"path": found.path}))
+        return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request, path):
         return self.with_public_posts(get_object_or_404(Category, path=path.strip("/")))
 

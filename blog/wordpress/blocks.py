@@ -42,15 +42,16 @@ def block_attrs(text: str | None) -> dict:
     """A delimiter's settings, {} when there are none or they are not a JSON object."""
     try:
         attrs = json.loads(text) if text else {}
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {}
     return attrs if isinstance(attrs, dict) else {}
 
 
 def block_html(text: str, *, autop, footnotes: str = "") -> str:
-    """Block content as WordPress shows it: delimiters gone, dynamic blocks this blog draws as
-    placeholders (blog.dynamic_blocks), the others left out (not_rendered() names them), the
-    footnotes list where its block is (else at the end, when the text cites footnotes).
+    """Block content as WordPress shows it: delimiters gone, self-closing (dynamic) blocks as
+    placeholders (blog.dynamic_blocks draws those it can; not_rendered() names the others,
+    which show nothing), the footnotes list where its block is (else at the end, when the text
+    cites footnotes).
 
     autop is wpautop: WordPress runs it on a Shortcode block's text only
     (render_block_core_shortcode).
@@ -66,7 +67,8 @@ def _replace(match, notes: str) -> str:
     name = block_name(match.group("name"))
     if name == "core/footnotes" and not match.group("closer"):
         return notes
-    if match.group("void") and name in dynamic_blocks.RENDERERS:
+    if match.group("void") and not match.group("closer"):
+        # Kept even when this blog does not draw it (it shows nothing): an export gives it back.
         return dynamic_blocks.placeholder(name, block_attrs(match.group("attrs")))
     return ""
 
@@ -87,7 +89,9 @@ def footnotes_html(value: str) -> str:
     from the post's "footnotes" meta: JSON, [{"id": ..., "content": ...}, ...]."""
     try:
         notes = json.loads(value) if value else []
-    except ValueError:
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(notes, list):
         return ""
     items = [
         f'<li id="{html.escape(str(note["id"]))}">{note.get("content") or ""} '
@@ -118,7 +122,7 @@ def _void_block(match) -> str:
     name = match.group("name").removeprefix("core/")
     attrs = dynamic_blocks.placeholder_attrs(match.group("attrs"))
     # As WordPress's serializeAttributes(): nothing in the JSON may end the comment.
-    text = json.dumps(attrs, separators=(",", ":"), ensure_ascii=False)
+    text = dynamic_blocks.attrs_json(attrs)
     for char, escaped in (
         ("--", "\\u002d\\u002d"),
         ("<", "\\u003c"),

@@ -24,6 +24,14 @@ def test_short_category_address_redirects_permanently_to_the_full_one(client, ne
     assert client.get("/category/world/iran/").status_code == 200
 
 
+@pytest.mark.parametrize("feed", ["feed/", "feed/atom/"])
+def test_short_category_feed_address_redirects_to_the_full_one(client, nested, feed):
+    response = client.get(f"/category/iran/{feed}")
+    assert (response.status_code, response["Location"]) == (301, f"/category/world/iran/{feed}")
+    assert client.get(f"/category/world/iran/{feed}").status_code == 200
+    assert client.get(f"/category/sport/{feed}").status_code == 404
+
+
 def test_partial_category_path_redirects_to_the_full_one(client):
     deep = make_category("Talks", parent=make_category("Nuclear", parent=make_category("Iran")))
     make_post("Geneva", categories=[deep])

@@ -5,6 +5,7 @@ import pytest
 from defusedxml import ElementTree
 
 from blog.wordpress.exporter import export_comment, post_comments
+from blog.wordpress.wpids import WordPressIds
 from comments import threads
 from comments.models import Comment
 from tests.comments.factories import make_comment
@@ -114,10 +115,10 @@ def test_replies_of_a_deleted_comment_stay_in_the_feed(client, thread):
 def test_export_after_a_delete_keeps_each_reply_under_a_comment_in_the_file(thread):
     post, top, one, two, deep, three = thread
     two.delete()
-    exported = {}
+    exported, ids = {}, WordPressIds()  # no comment came from WordPress: IDs are the pks
     for comment in post_comments(post):
         out = _Writer()
-        export_comment(out, comment)
+        export_comment(out, comment, ids)
         exported[comment.pk] = out.text
     assert f"<wp:comment_parent>{top.pk}</wp:comment_parent>" in exported[deep.pk]
     assert two.pk not in exported

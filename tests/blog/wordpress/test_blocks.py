@@ -96,7 +96,9 @@ def test_report_lists_the_dynamic_blocks_not_rendered_per_post_and_page():
     )
     assert "Page “Sitemap” (ID 2): dynamic blocks not rendered: core/rss" in report.problems
     assert not [line for line in report.problems if "Plain" in line]
-    assert Page.objects.get().body == ""
+    assert (
+        Page.objects.get().body == '<div data-dynamic-block="core/rss" data-block-attrs="{}"></div>'
+    )
 
 
 FOOTNOTES = '[{"id":"f1","content":"Reuters, <em>3 May</em>"}]'
@@ -129,3 +131,17 @@ def test_footnotes_without_their_block_are_listed_at_the_end():
 def test_broken_footnotes_meta_leaves_the_text_alone():
     body = imported_body(CITING + "<!-- wp:footnotes /-->", meta=[("footnotes", "[{oops")])
     assert body.endswith("and more.</p>")
+
+
+@pytest.mark.parametrize(
+    "meta", ["[" * 100_000, '{"id": "f1"}', "[1, null]", '[{"id": {"x": 1}, "content": 5}]']
+)
+def test_footnotes_meta_of_any_shape_does_not_stop_the_import(meta):
+    body = imported_body(CITING, meta=[("footnotes", meta)])
+    assert "and more.</p>" in body
+
+
+def test_block_settings_nested_thousands_deep_are_ignored():
+    deep = '{"a":' * 50_000 + "1" + "}" * 50_000
+    body = imported_body(f"<!-- wp:archives {deep} /-->")
+    assert body == '<div data-dynamic-block="core/archives" data-block-attrs="{}"></div>'

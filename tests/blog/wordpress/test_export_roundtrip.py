@@ -107,3 +107,10 @@ def test_exported_body_comes_back_the_same_and_keeps_its_dynamic_blocks():
     LegacyLink.objects.create(kind="post", wp_id=item.wp_id, object_id=post.pk)
     run_import(data)
     assert re.sub(r">\n+<", "><", Post.objects.get().body) == body  # blocks sit on lines
+
+
+def test_dynamic_block_this_blog_does_not_draw_goes_back_out_in_the_export(client):
+    run_import(samples.export(samples.item(1, "Month", slug="month", body="<!-- wp:calendar /-->")))
+    html = client.get(Post.objects.get().get_absolute_url()).content.decode()
+    assert "data-dynamic-block" not in html
+    assert b"<!-- wp:calendar /-->" in export()
