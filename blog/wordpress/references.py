@@ -135,6 +135,9 @@ class References:
 
     def _img(self, attrs, image):
         kept = {k: attrs[k] for k in ("alt", "title", "sizes") if attrs.get(k)}
+        # Alignment and size classes stay (blog.sanitize decides which); the old ID goes.
+        classes = " ".join(_WP_IMAGE_CLASS.sub("", attrs.get("class", "")).split())
+        kept |= {"class": classes} if classes else {}
         kept = {"data-file": str(image.pk), "src": image.file.url, **kept}
         kept.setdefault("alt", "")
         return "<img " + " ".join(f'{k}="{escape(v)}"' for k, v in kept.items()) + ">"
