@@ -151,7 +151,10 @@ def render_body_images(post: Post, *, eager_first: bool = False) -> str:
         # An image the text already links (to its file, say) gets no second, nested link.
         linked = _LINK_OPENED.search(post.body, max(match.start() - 1000, 0), match.start())
         sizes = attrs.get("sizes") or "content"  # a gallery's columns are narrower
-        context = picture_context(image, sizes=sizes, lazy=lazy, alt=alt, link=not linked)
+        context = picture_context(
+            image, sizes=sizes, lazy=lazy, alt=alt, link=not linked,
+            css_class=attrs.get("class", ""),  # alignment the sanitiser let through
+        )  # fmt: skip
         return render_to_string("media/_picture.html", context).strip()
 
     return _IMG_TAG.sub(replace, post.body)

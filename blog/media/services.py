@@ -232,7 +232,9 @@ def image_store(*, image: Image, clean: CleanImage, uploaded_by=None) -> Image:
         image.file.storage.delete(image.file.name)
         raise
     # robust: if the queue is unreachable the upload still stands; pages show the original.
-    transaction.on_commit(lambda: renditions_queue(image_id=image.pk), robust=True)
+    # The callback keeps the id, not the image: an import holds thousands until it commits.
+    image_id = image.pk
+    transaction.on_commit(lambda: renditions_queue(image_id=image_id), robust=True)
     return image
 
 

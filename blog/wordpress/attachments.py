@@ -57,6 +57,8 @@ class AttachmentIndex:
     hosts: set[str] = field(default_factory=set)
 
     def add(self, wp_id, attachment, attachment_url, link):
+        """Index an attachment by ID, by its path and its original's, by its parent and by
+        its old page address; its hosts count as the old blog's from then on."""
         self.by_id[wp_id] = attachment
         self.by_parent.setdefault(attachment.parent_id, []).append(wp_id)
         self.by_path.setdefault(attachment.path, wp_id)
@@ -183,6 +185,7 @@ class AttachmentImport:
         return default_storage.url(stored)
 
     def file_missing(self, path, url, kind):
+        """Count an attachment whose file was not found, with a line saying why."""
         self.report.add(kind, "skipped")
         several = self.uploads.ambiguous(path) if self.uploads else 0
         why = f": {several} files in the media folder bear its name" if several else ""
@@ -237,6 +240,7 @@ class AttachmentImport:
         return attachment.file_url if attachment else ""
 
     def note_missing_id(self, refs, wp_id):
+        """Note for the report an attachment a shortcode names that the import did not bring."""
         attachment = self.attachments.by_id.get(wp_id)
         refs.note_missing(attachment.path if attachment else f"attachment {wp_id}")
 

@@ -23,6 +23,7 @@ _CARD = re.compile(
 
 
 def is_web_address(url: str) -> bool:
+    """Whether url is an http(s) address with a host, as autoembed takes them."""
     try:
         parts = urlsplit(url)
     except ValueError:

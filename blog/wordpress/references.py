@@ -34,6 +34,7 @@ def attributes(tag: str) -> dict[str, str]:
 
 
 def srcset_urls(value: str) -> list[str]:
+    """The addresses of a srcset ("a.jpg 300w, b.jpg 600w" -> ["a.jpg", "b.jpg"])."""
     return [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
 
 
@@ -50,12 +51,16 @@ class References:
         self._missing = {}
 
     def missing(self) -> list[str]:
+        """Original paths of the files named but not brought, in the order first noted."""
         return list(self._missing)
 
     def note_missing(self, path: str) -> None:
+        """Note a file (any size variant of it) as named but not brought."""
         self._missing.setdefault(original_path(path), None)
 
     def ours(self, url: str) -> bool:
+        """Whether an address is the old blog's: relative, on a host of its attachments' files
+        or pages, on files.wordpress.com, or through Jetpack's i0-i3.wp.com image proxy."""
         host = (urlsplit(url).hostname or "").lower()
         return (
             not host
@@ -85,6 +90,7 @@ class References:
         return self.index.by_page.get(parts.path.rstrip("/")) if parts.path.strip("/") else None
 
     def brought(self, wp_id: int) -> bool:
+        """Whether the attachment's file is in the library or media storage now."""
         attachment = self.index.by_id.get(wp_id)
         return bool(attachment and (attachment.image_id or attachment.file_url))
 
@@ -135,6 +141,9 @@ class References:
 
     def _img(self, attrs, image):
         kept = {k: attrs[k] for k in ("alt", "title", "sizes") if attrs.get(k)}
+        # Alignment and size classes stay (blog.sanitize decides which); the old ID goes.
+        classes = " ".join(_WP_IMAGE_CLASS.sub("", attrs.get("class", "")).split())
+        kept |= {"class": classes} if classes else {}
         kept = {"data-file": str(image.pk), "src": image.file.url, **kept}
         kept.setdefault("alt", "")
         return "<img " + " ".join(f'{k}="{escape(v)}"' for k, v in kept.items()) + ">"

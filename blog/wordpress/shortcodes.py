@@ -176,9 +176,11 @@ def gallery(attrs, content, context):
 
 
 def _gallery_item(image, link, sizes):
-    img = (f'<img data-file="{image.pk}" src="{escape(image.file.url)}" '
-           f'alt="{escape(image.alt_text)}" sizes="{sizes}">')  # fmt: skip
     href = {"file": image.file.url, "none": ""}.get(link, image.get_absolute_url())
+    # A linked image is the link's only content: without alt text, its title names the link.
+    alt = image.alt_text or (image.title if href else "")
+    img = (f'<img data-file="{image.pk}" src="{escape(image.file.url)}" '
+           f'alt="{escape(alt)}" sizes="{sizes}">')  # fmt: skip
     if href:
         img = f'<a href="{escape(href)}">{img}</a>'
     caption = f"<figcaption>{image.caption.strip()}</figcaption>" if image.caption.strip() else ""

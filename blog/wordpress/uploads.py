@@ -125,11 +125,6 @@ class MediaDir:
         count = len(self.by_name.get(PurePosixPath(path).name, []))
         return count if count > 1 else 0
 
-    def size(self, name: str) -> int:
-        if self.zip is not None:
-            return self.zip.getinfo(name).file_size
-        return (self.root / name).stat().st_size
-
     @contextmanager
     def open(self, name: str):
         """The file as a binary stream (a zip member is read as it is decompressed)."""
@@ -138,5 +133,6 @@ class MediaDir:
             yield handle
 
     def close(self):
+        """Close the archive (a folder needs nothing)."""
         if self.zip is not None:
             self.zip.close()

@@ -74,3 +74,19 @@ def test_original_of_a_size_variant(path, original):
 def test_attachment_path_prefers_the_attached_file_meta():
     assert attachment_path("2019/03/photo.jpg", f"{OLD}/2020/01/other.jpg") == "2019/03/photo.jpg"
     assert attachment_path("", "https://news.files.wordpress.com/2019/03/a.jpg") == "2019/03/a.jpg"
+
+
+def test_rewritten_image_keeps_its_alignment_but_not_its_old_id():
+    index = AttachmentIndex()
+    index.add(50, Attachment("2019/03/photo.jpg", image_id=7), f"{OLD}/2019/03/photo.jpg", "")
+
+    class Image:
+        pk = 7
+
+        class file:  # noqa: N801
+            url = "/media/images/photo.jpg"
+
+    html = f'<img class="alignright size-medium wp-image-50" src="{OLD}/2019/03/photo-300x200.jpg">'
+    assert References(index, {7: Image}).rewrite(html) == (
+        '<img data-file="7" src="/media/images/photo.jpg" class="alignright size-medium" alt="">'
+    )

@@ -72,7 +72,12 @@ def test_gallery_orderby_title_descending_and_size(uploads):
 
 def test_gallery_link_none_has_no_links(uploads):
     body, _ = body_with('[gallery ids="51" link="none"]', *photos(), media_dir=uploads)
-    assert "<a " not in body and 'data-file="' in body
+    assert "<a " not in body and 'data-file="' in body and 'alt=""' in body
+
+
+def test_gallery_link_without_alt_text_is_named_by_the_image_title(uploads):
+    body, _ = body_with('[gallery ids="51"]', *photos(), media_dir=uploads)
+    assert 'alt="Photo 1"' in body
 
 
 def test_gallery_image_not_found_is_left_out_and_reported(uploads):

@@ -1,0 +1,47 @@
+"""A post's text as pages show it: library images made responsive pictures."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image as PILImage
+
+from blog.media import selectors as media_selectors
+from blog.media.services import image_create
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker's connection sees the image
+
+
+@pytest.fixture
+def image(run_jobs):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (600, 400), "navy").save(buffer, "JPEG")
+    upload = SimpleUploadedFile("harbour.jpg", buffer.getvalue())
+    image = image_create(upload=upload, title="Harbour", alt_text="The harbour")
+    run_jobs()  # its renditions, for the srcset and sizes
+    return image
+
+
+def shown(body):
+    return media_selectors.render_body(Post(body=body))
+
+
+def test_library_image_links_to_its_page(image):
+    html = shown(f'<p><img data-file="{image.pk}" src="x"></p>')
+    assert html.startswith(f'<p><a class="image-link" href="{image.get_absolute_url()}"><picture>')
+
+
+def test_image_the_text_already_links_gets_no_second_link(image):
+    html = shown(f'<a href="/elsewhere/"> <img data-file="{image.pk}" src="x"></a>')
+    assert html.startswith('<a href="/elsewhere/"> <picture>') and "image-link" not in html
+
+
+def test_image_keeps_its_own_sizes_and_alignment_class(image):
+    html = shown(f'<img data-file="{image.pk}" src="x" sizes="10rem" class="alignright">')
+    assert 'sizes="10rem"' in html and 'class="alignright"' in html
+
+
+def test_body_filters_run_after_the_images(image, monkeypatch):
+    monkeypatch.setattr(media_selectors, "body_filters", [lambda html: html.upper()])
+    assert shown("<p>harbour</p>") == "<P>HARBOUR</P>"
