@@ -14,7 +14,15 @@ from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from blog import selectors, services, widgets
-from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
+from blog.models import (
+    AuthorProfile,
+    Category,
+    FailedLogin,
+    Page,
+    Post,
+    SiteSettings,
+    SocialProfile,
+)
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -272,8 +280,28 @@ class AuthorProfileAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "user__username", "user__email"]
 
 
+class SocialProfileForm(forms.ModelForm):
+    def clean_url(self):
+        """An email address typed as it is becomes a mailto: link before the link check."""
+        url = self.cleaned_data["url"].strip()
+        if self.data.get(self.add_prefix("kind")) == SocialProfile.Kind.EMAIL and ":" not in url:
+            return f"mailto:{url}" if url else url
+        return url
+
+
+class SocialProfileInline(admin.TabularInline):
+    """The "Follow us" profiles, shown in the order of their numbers (then as added)."""
+
+    model = SocialProfile
+    form = SocialProfileForm
+    fields = ["position", "kind", "url"]
+    extra = 1
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    inlines = [SocialProfileInline]
+
     def changelist_view(self, request, extra_context=None):
         """There is only one row: open it."""
         return redirect("admin:blog_sitesettings_change", SiteSettings.load().pk)

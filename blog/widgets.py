@@ -10,11 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-
-from blog.links import safe_url
 
 
 @dataclass(frozen=True)
@@ -95,28 +92,12 @@ SIDEBAR_HELP = _(
 )
 
 
-# (field on SiteSettings, key used for the icon and CSS class, label people read)
-SOCIAL_FIELDS = [
-    ("facebook_url", "facebook", "Facebook"),
-    ("twitter_url", "x", "X (Twitter)"),
-    ("mastodon_url", "mastodon", "Mastodon"),
-    ("bluesky_url", "bluesky", "Bluesky"),
-    ("flickr_url", "flickr", "Flickr"),
-    ("pinterest_url", "pinterest", "Pinterest"),
-    ("instagram_url", "instagram", "Instagram"),
-    ("youtube_url", "youtube", "YouTube"),
-    ("linkedin_url", "linkedin", "LinkedIn"),
-    ("tumblr_url", "tumblr", "Tumblr"),
-]
-
-
 def social_profiles(site_settings) -> list[dict]:
-    """The profiles the editor filled in, in a fixed order, then the RSS feed if wanted."""
-    profiles = [
-        {"key": key, "label": label, "url": safe_url(getattr(site_settings, field, ""))}
-        for field, key, label in SOCIAL_FIELDS
-        if safe_url(getattr(site_settings, field, ""))
+    """The profiles of the "Follow us" widget in the editor's order (blog.models.SocialProfile),
+    each as its kind (icon and CSS class), label and address; one query. A profile whose
+    address fails the link check (blog.links) is left out."""
+    return [
+        {"key": profile.kind, "label": profile.get_kind_display(), "url": profile.link}
+        for profile in site_settings.social_profiles.all()
+        if profile.link
     ]
-    if getattr(site_settings, "show_rss_link", False):
-        profiles.append({"key": "rss", "label": "RSS feed", "url": reverse("blog:feed")})
-    return profiles

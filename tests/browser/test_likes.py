@@ -1,3 +1,4 @@
+import io
 import random
 import re
 from datetime import timedelta
@@ -5,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
-from blog.models import Post, SiteSettings
+from blog.models import Post, SiteSettings, SocialProfile
 from blog.stats.models import DailyPostViews, DailyReferrer, DailySiteViews, Like
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import SCREENSHOTS, login, screenshot
 from tests.factories import make_user
 
 pytestmark = [
@@ -21,15 +23,31 @@ pytestmark = [
 @pytest.fixture
 def demo(live_server):
     call_command("seed_demo", verbosity=0)
-    SiteSettings.objects.filter(pk=1).update(
-        facebook_url="https://www.facebook.com/newsroom.example",
-        twitter_url="https://x.com/newsroom_example",
-        mastodon_url="https://mastodon.social/@newsroom",
-        flickr_url="https://www.flickr.com/photos/newsroom",
-        pinterest_url="https://www.pinterest.com/newsroom",
-        youtube_url="https://www.youtube.com/@newsroom",
-        visitor_count_start=1_384_000,
-    )
+    SiteSettings.objects.filter(pk=1).update(visitor_count_start=1_384_000)
+    site = SiteSettings.load()
+    site.social_profiles.all().delete()
+    for position, (kind, url) in enumerate([
+        ("facebook", "https://www.facebook.com/newsroom.example"),
+        ("x", "https://x.com/newsroom_example"),
+        ("mastodon", "https://mastodon.social/@newsroom"),
+        ("flickr", "https://www.flickr.com/photos/newsroom"),
+        ("pinterest", "https://www.pinterest.com/newsroom"),
+        ("youtube", "https://www.youtube.com/@newsroom"),
+        ("rss", ""),
+        ("email", "mailto:desk@newsroom.example"),
+    ]):  # fmt: skip
+        SocialProfile.objects.create(site=site, kind=kind, url=url, position=position)
+
+
+def marked(badge) -> bool:
+    """Does the round badge show a white mark (an icon from static/blog/social-icons.svg), not
+    just its colour?"""
+    image = Image.open(io.BytesIO(badge.screenshot())).convert("RGB")
+    middle = image.crop(
+        (image.width // 4, image.height // 4, image.width * 3 // 4, image.height * 3 // 4)
+    )  # inside the circle: no page around it
+    white = sum(1 for pixel in middle.getdata() if min(pixel) > 200)
+    return white > middle.width * middle.height // 20
 
 
 def reference_post():
@@ -94,11 +112,37 @@ def test_sidebar_shows_social_links_visitor_count_and_top_posts(page, demo):
         "https://www.facebook.com/newsroom.example"
     )
     assert follow.get_by_role("link", name="RSS feed").is_visible()
+    kinds = follow.locator("a.social").evaluate_all(
+        "links => links.map(link => link.className.replace('social social-', ''))"
+    )
+    assert kinds == [
+        "facebook", "x", "mastodon", "flickr", "pinterest", "youtube", "rss", "email"
+    ]  # fmt: skip
+    assert marked(follow.get_by_role("link", name="Email"))  # the sprite's mark is drawn
     count = page.locator(".widget-visitor-count .figure").inner_text()
     assert int(count.replace(",", "")) > 1_384_000
     assert page.locator(".widget-top-posts li").count() == 5
     page.locator(".sidebar").scroll_into_view_if_needed()
     screenshot(page, "sidebar-widgets")
+    follow.screenshot(path=SCREENSHOTS / "follow-us-1280.png")
+
+
+def test_sidebar_and_likes_on_a_phone(phone_page, demo):
+    page = phone_page
+    post = reference_post()
+    for name in ("fan-nasrin", "fan-omid", "fan-darya"):
+        Like.objects.create(post=post, user=make_user(name))
+    Like.objects.create(post=post, browser="0b6d7f5e-1111-4a4a-9c9c-123456789abc")
+    page.goto(post.get_absolute_url())
+    likes = page.locator("#likes")
+    assert likes.locator(".likes-count").inner_text() == "4 bloggers like this."
+    assert likes.locator(".likers .avatar").count() == 3  # the anonymous like has no face
+    follow = page.locator(".widget-follow-us")
+    assert follow.locator("a.social").count() == 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "likes-and-sidebar-390")
+    likes.screenshot(path=SCREENSHOTS / "likes-390.png")
+    follow.screenshot(path=SCREENSHOTS / "follow-us-390.png")
 
 
 def test_editor_sees_the_stats_dashboard(page, demo):
