@@ -294,7 +294,7 @@ class SocialProfileInline(admin.TabularInline):
 
     model = SocialProfile
     form = SocialProfileForm
-    fields = ["position", "kind", "url"]
+    fields = ["position", "kind", "url", "follow_box", "name"]
     extra = 1
 
 

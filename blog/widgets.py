@@ -45,6 +45,7 @@ def register(
 for _key, _label in [
     ("search", _("Search")),
     ("follow-us", _("Follow us (social profiles)")),
+    ("follow-account", _("Follow us on X / Mastodon (the profiles marked for the Follow box)")),
     ("recent", _("Recent posts")),
     ("categories", _("Categories")),
     ("tags", _("Tag cloud")),
@@ -52,7 +53,10 @@ for _key, _label in [
 ]:
     register(_key, _label, f"blog/widgets/_{_key.replace('-', '_')}.html")
 
-DEFAULT_SIDEBAR = "search, follow-us, recent, top-posts, categories, tags, archives, visitor-count"
+DEFAULT_SIDEBAR = (
+    "search, follow-us, follow-account, recent, top-posts, categories, tags, archives, "
+    "visitor-count"
+)
 
 
 def parse_keys(value: str) -> list[str]:
@@ -87,8 +91,8 @@ def sidebar_help():
 
 SIDEBAR_HELP = _(
     "The widgets to show in the sidebar, top to bottom, separated by commas; leave one out to "
-    "hide it. Available: search, follow-us, recent, top-posts, categories, tags, archives, "
-    "visitor-count, and the widgets other features add."
+    "hide it. Available: search, follow-us, follow-account, recent, top-posts, categories, "
+    "tags, archives, visitor-count, and the widgets other features add."
 )
 
 

@@ -1,5 +1,8 @@
 """The one-row settings tables: the blog's own settings."""
 
+import re
+from urllib.parse import quote, urlsplit
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -70,6 +73,11 @@ class SiteSettings(SingletonModel):
         return str(_("Site settings"))
 
 
+_X_USER = re.compile(r"[A-Za-z0-9_]{1,15}")
+_X_RESERVED = {"home", "intent", "i", "search", "explore", "share", "hashtag", "settings"}
+_FEDI_USER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
+
+
 class SocialProfile(models.Model):
     """One of the blog's profiles elsewhere, shown in the "Follow us" widget in the editor's
     order (position, then the order they were added)."""
@@ -100,6 +108,14 @@ class SocialProfile(models.Model):
         ),
     )  # fmt: skip
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    follow_box = models.BooleanField(
+        _("in the Follow box"), default=False,
+        help_text=_("X and Mastodon: also show the account, with a follow link, in its own box."),
+    )  # fmt: skip
+    name = models.CharField(
+        _("name"), max_length=100, blank=True,
+        help_text=_("The account's name in the Follow box; empty: the site's title."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["position", "pk"]
@@ -123,6 +139,28 @@ class SocialProfile(models.Model):
             raise ValidationError({"url": message})
         if not self.url and self.kind != self.Kind.RSS:
             raise ValidationError({"url": _("Enter the profile's address.")})
+
+    @property
+    def handle(self) -> str:
+        """The account as people write it, read from its address: "@newsroom" on X,
+        "@newsroom@mastodon.social" on Mastodon; "" when the address names no account."""
+        parts = urlsplit(self.link)
+        path = [part for part in parts.path.split("/") if part]
+        if self.kind == self.Kind.X and path and _X_USER.fullmatch(path[0]):
+            return "" if path[0].lower() in _X_RESERVED else f"@{path[0]}"
+        if self.kind == self.Kind.MASTODON and parts.hostname:
+            user = path[0][1:] if path and path[0].startswith("@") else None
+            user = path[1] if path[:1] == ["users"] and len(path) > 1 else user
+            return f"@{user}@{parts.hostname}" if user and _FEDI_USER.fullmatch(user) else ""
+        return ""
+
+    @property
+    def follow_url(self) -> str:
+        """Where a reader follows the account: X's follow page, or the Mastodon profile (the
+        reader's own server asks them to confirm)."""
+        if self.kind == self.Kind.X and self.handle:
+            return f"https://x.com/intent/follow?screen_name={quote(self.handle[1:])}"
+        return self.link
 
     @property
     def link(self) -> str:

@@ -231,3 +231,69 @@ def test_categories_widget_leaves_out_a_category_with_only_hidden_posts(client):
     make_post("Public", categories=[make_category("Europe", parent=world)])
     body = client.get("/").content.decode()
     assert "World" in body and "Europe" in body and "Takeover" not in body
+
+
+# Follow us on X / Mastodon
+
+
+def follow_box(client):
+    html = sidebar(client)
+    start = html.find('<section class="widget widget-follow-account"')
+    return "" if start < 0 else html[start : html.index("</section>", start)]
+
+
+def account(kind, url, **fields):
+    return SocialProfile.objects.create(
+        site=SiteSettings.load(), kind=kind, url=url, follow_box=True, **fields
+    )
+
+
+def test_follow_box_shows_name_handle_and_follow_link_of_each_marked_account(client):
+    configure(sidebar_widgets="follow-account", title="Iran News Watch")
+    account("x", "https://x.com/newsroom_ex", name="Newsroom desk")
+    account("mastodon", "https://mastodon.social/@newsroom", position=1)
+    box = follow_box(client)
+    assert "Newsroom desk" in box and "@newsroom_ex" in box
+    assert "Iran News Watch" in box and "@newsroom@mastodon.social" in box  # name: site title
+    links = re.findall(r'<a class="follow-link" href="([^"]+)"[^>]*>([^<]+)</a>', box)
+    assert links == [
+        ("https://x.com/intent/follow?screen_name=newsroom_ex", "Follow @newsroom_ex on X"),
+        ("https://mastodon.social/@newsroom", "Follow @newsroom@mastodon.social on Mastodon"),
+    ]
+
+
+def test_follow_box_leaves_out_profiles_not_marked_and_other_networks(client):
+    configure(sidebar_widgets="follow-account")
+    SocialProfile.objects.create(site=SiteSettings.load(), kind="x", url="https://x.com/a")
+    account("facebook", "https://facebook.com/newsroom")
+    assert follow_box(client) == ""
+
+
+def test_follow_box_loads_nothing_from_other_sites(client):
+    configure(sidebar_widgets="follow-account")
+    account("x", "https://x.com/newsroom")
+    box = follow_box(client)
+    assert "<script" not in box and "<iframe" not in box and "<img" not in box
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "handle"),
+    [
+        ("x", "https://twitter.com/Newsroom_1/", "@Newsroom_1"),
+        ("x", "https://x.com/intent/follow?screen_name=a", ""),
+        ("x", "https://x.com/a-name-that-is-far-too-long", ""),
+        ("mastodon", "https://mastodon.social/@newsroom", "@newsroom@mastodon.social"),
+        ("mastodon", "https://social.example/users/desk.fa", "@desk.fa@social.example"),
+        ("mastodon", 'https://m.example/@x"><script>', ""),
+        ("mastodon", "https://m.example/about", ""),
+    ],
+)
+def test_account_handle_is_read_from_its_address(kind, url, handle):
+    assert SocialProfile(kind=kind, url=url).handle == handle
+
+
+def test_follow_box_without_a_handle_still_has_a_follow_link(client):
+    configure(sidebar_widgets="follow-account", title="Iran News Watch")
+    account("mastodon", "https://m.example/about")
+    box = follow_box(client)
+    assert 'href="https://m.example/about"' in box and "Follow Iran News Watch on Mastodon" in box

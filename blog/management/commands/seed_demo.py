@@ -93,7 +93,9 @@ class Command(BaseCommand):
         settings.save()
         if not settings.social_profiles.exists():
             SocialProfile.objects.bulk_create(
-                SocialProfile(site=settings, kind=kind, url=url, position=n)
+                SocialProfile(
+                    site=settings, kind=kind, url=url, position=n, follow_box=kind == "mastodon"
+                )
                 for n, (kind, url) in enumerate(demo.SOCIAL_PROFILES)
             )
 
