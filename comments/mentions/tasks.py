@@ -7,15 +7,17 @@ is tried again after 5, 25 and 125 seconds; one that fails for good rejects its 
 the reason, and a sweep every ten minutes settles requests and pings whose job is gone.
 """
 
+import logging
 from contextlib import contextmanager
 
 from django.db import InterfaceError, OperationalError
 from procrastinate import RetryDecision, RetryStrategy
 from procrastinate.contrib.django import app
 
-from comments.mentions import outgoing
+from comments.mentions import mastodon, outgoing
 from comments.mentions import services as mentions
 
+logger = logging.getLogger(__name__)
 DB_TRANSIENT = {OperationalError, InterfaceError}  # a connection cut, a server restarting
 MAX_RETRY_AFTER = 24 * 3600  # seconds: a Retry-After further off is taken as a day
 
@@ -100,3 +102,20 @@ def settle_stale_pings(timestamp: int) -> None:
 def purge_webmention_requests(timestamp: int) -> None:
     """Every night, forget webmention requests finished more than 30 days ago."""
     mentions.webmention_requests_purge(days=30)
+
+
+@app.task(queue="pings")
+def fetch_mastodon_statuses(profile_id: int) -> None:
+    """Read a Follow-box Mastodon account's latest posts; a failure keeps the old ones."""
+    try:
+        mastodon.statuses_fetch(profile_id=profile_id)
+    except mastodon.Unavailable as error:
+        logger.info("Mastodon posts not fetched: %s", error)
+
+
+@app.periodic(cron="*/30 * * * *", periodic_id="refresh-mastodon-statuses")
+@app.task(queue="pings", queueing_lock="refresh-mastodon-statuses")
+def refresh_mastodon_statuses(timestamp: int) -> None:
+    """Every half hour, queue a fetch of each Follow-box Mastodon account's posts."""
+    for profile_id in mastodon.mastodon_profile_ids():
+        fetch_mastodon_statuses.defer(profile_id=profile_id)

@@ -93,9 +93,7 @@ class Command(BaseCommand):
         settings.save()
         if not settings.social_profiles.exists():
             SocialProfile.objects.bulk_create(
-                SocialProfile(
-                    site=settings, kind=kind, url=url, position=n, follow_box=kind == "mastodon"
-                )
+                SocialProfile(site=settings, kind=kind, url=url, position=n, follow_box=kind == "x")
                 for n, (kind, url) in enumerate(demo.SOCIAL_PROFILES)
             )
 
