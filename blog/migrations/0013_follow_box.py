@@ -4,6 +4,18 @@ import blog.widgets
 from django.db import migrations, models
 
 
+def show_follow_box(apps, schema_editor):
+    """Sidebars showing "Follow us" get the Follow box after it; it stays empty, and hidden,
+    until the editor marks a profile for it."""
+    SiteSettings = apps.get_model("blog", "SiteSettings")
+    for site in SiteSettings.objects.all():
+        keys = [key.strip() for key in site.sidebar_widgets.replace(",", " ").split()]
+        if "follow-us" in keys and "follow-account" not in keys:
+            keys.insert(keys.index("follow-us") + 1, "follow-account")
+            site.sidebar_widgets = ", ".join(keys)
+            site.save(update_fields=["sidebar_widgets"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,4 +38,5 @@ class Migration(migrations.Migration):
             name='sidebar_widgets',
             field=models.CharField(blank=True, default='search, follow-us, follow-account, recent, top-posts, categories, tags, archives, visitor-count', help_text='The widgets to show in the sidebar, top to bottom, separated by commas; leave one out to hide it. Available: search, follow-us, follow-account, recent, top-posts, categories, tags, archives, visitor-count, and the widgets other features add.', max_length=500, validators=[blog.widgets.validate_sidebar_widgets], verbose_name='sidebar widgets'),
         ),
+        migrations.RunPython(show_follow_box, migrations.RunPython.noop),
     ]

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from blog.models import Post, SiteSettings, SocialProfile
 from blog.stats.models import DailyPostViews, DailyReferrer, DailySiteViews, Like
+from comments.mentions.models import MastodonStatus
 from tests.browser.conftest import SCREENSHOTS, login, screenshot
 from tests.factories import make_user
 
@@ -28,7 +29,7 @@ def demo(live_server):
     site.social_profiles.all().delete()
     for position, (kind, url) in enumerate([
         ("facebook", "https://www.facebook.com/newsroom.example"),
-        ("x", "https://x.com/newsroom_example"),
+        ("x", "https://x.com/newsroomwatch"),
         ("mastodon", "https://mastodon.social/@newsroom"),
         ("flickr", "https://www.flickr.com/photos/newsroom"),
         ("pinterest", "https://www.pinterest.com/newsroom"),
@@ -37,6 +38,17 @@ def demo(live_server):
         ("email", "mailto:desk@newsroom.example"),
     ]):  # fmt: skip
         SocialProfile.objects.create(site=site, kind=kind, url=url, position=position)
+    site.social_profiles.filter(kind__in=["x", "mastodon"]).update(follow_box=True)
+    mastodon = site.social_profiles.get(kind="mastodon")
+    for n, text in enumerate([
+        "<p>New on the blog: why Tehran was left out of the coalition, and what it means for "
+        'the talks in Vienna. <a href="https://newsroom.example/2026/12/01/">newsroom.example</a></p>',
+        "<p>Our reporter in Baghdad on the Quds Force's advisers: a thread.</p>",
+    ]):  # fmt: skip
+        MastodonStatus.objects.create(
+            profile=mastodon, status_id=str(n), url=f"https://mastodon.social/@newsroom/{n}",
+            content_html=text, created_at=timezone.now() - timedelta(hours=3 + 20 * n),
+        )  # fmt: skip
 
 
 def marked(badge) -> bool:
@@ -125,6 +137,11 @@ def test_sidebar_shows_social_links_visitor_count_and_top_posts(page, demo):
     page.locator(".sidebar").scroll_into_view_if_needed()
     screenshot(page, "sidebar-widgets")
     follow.screenshot(path=SCREENSHOTS / "follow-us-1280.png")
+    box = page.locator(".widget-follow-account")
+    assert box.get_by_role("link", name="Follow @newsroomwatch on X").is_visible()
+    assert box.get_by_role("link", name="Follow @newsroom@mastodon.social on Mastodon").count()
+    assert box.locator(".follow-statuses li").count() == 2
+    box.screenshot(path=SCREENSHOTS / "follow-box-1280.png")
 
 
 def test_sidebar_and_likes_on_a_phone(phone_page, demo):
@@ -143,6 +160,7 @@ def test_sidebar_and_likes_on_a_phone(phone_page, demo):
     screenshot(page, "likes-and-sidebar-390")
     likes.screenshot(path=SCREENSHOTS / "likes-390.png")
     follow.screenshot(path=SCREENSHOTS / "follow-us-390.png")
+    page.locator(".widget-follow-account").screenshot(path=SCREENSHOTS / "follow-box-390.png")
 
 
 def test_editor_sees_the_stats_dashboard(page, demo):

@@ -27,3 +27,14 @@ def test_old_social_fields_become_profiles_in_the_old_order(migrator):
         ("youtube", "https://youtube.com/@newsroom"),
         ("rss", ""),
     ]
+
+
+@pytest.mark.django_db
+def test_a_sidebar_with_follow_us_gets_the_follow_box_after_it(migrator):
+    old = migrator.apply_tested_migration([AFTER])
+    old.apps.get_model("blog", "SiteSettings").objects.update_or_create(
+        pk=1, defaults={"sidebar_widgets": "search, follow-us, recent"}
+    )
+    new = migrator.apply_tested_migration([("blog", "0013_follow_box")])
+    site = new.apps.get_model("blog", "SiteSettings").objects.get(pk=1)
+    assert site.sidebar_widgets == "search, follow-us, follow-account, recent"
