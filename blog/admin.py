@@ -21,7 +21,15 @@ from blog.forms import (
     PostAdminForm,
     QuickDraftForm,
 )
-from blog.models import AuthorProfile, Category, FailedLogin, Page, Post, SiteSettings
+from blog.models import (
+    AuthorProfile,
+    Category,
+    FailedLogin,
+    Page,
+    Post,
+    SiteSettings,
+    SocialProfile,
+)
 
 # The admin's front page is the editors' desk, with every section one click away: the model
 # list down the side of every page only took the room lists need for their columns.
@@ -305,8 +313,28 @@ class AuthorProfileAdmin(admin.ModelAdmin):
     search_fields = ["display_name", "user__username", "user__email"]
 
 
+class SocialProfileForm(forms.ModelForm):
+    def clean_url(self):
+        """An email address typed as it is becomes a mailto: link before the link check."""
+        url = self.cleaned_data["url"].strip()
+        if self.data.get(self.add_prefix("kind")) == SocialProfile.Kind.EMAIL and ":" not in url:
+            return f"mailto:{url}" if url else url
+        return url
+
+
+class SocialProfileInline(admin.TabularInline):
+    """The "Follow us" profiles, shown in the order of their numbers (then as added)."""
+
+    model = SocialProfile
+    form = SocialProfileForm
+    fields = ["position", "kind", "url", "follow_box", "name"]
+    extra = 1
+
+
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    inlines = [SocialProfileInline]
+
     def changelist_view(self, request, extra_context=None):
         """There is only one row: open it."""
         return redirect("admin:blog_sitesettings_change", SiteSettings.load().pk)

@@ -26,6 +26,15 @@ REFERENCE_CATEGORIES = [
     "nuclear talks",
 ]
 # name -> parent name: a tree three levels deep.
+# The "Follow us" widget's profiles, in this order: (kind, address; empty for this blog's feed).
+SOCIAL_PROFILES = [
+    ("x", "https://x.com/example"),
+    ("facebook", "https://facebook.com/example"),
+    ("mastodon", "https://mastodon.social/@example"),
+    ("rss", ""),
+    ("email", "mailto:newsroom@example.com"),
+]
+
 CATEGORY_TREE = {
     "Iran": None,
     "Iranian Foreign Relations": "Iran",

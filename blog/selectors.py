@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from blog import widgets
-from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post
+from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post, SocialProfile
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
@@ -141,6 +141,18 @@ def highlight(raw_headline):
     return mark_safe(text.replace(_HIT_START, "<mark>").replace(_HIT_STOP, "</mark>"))
 
 
+def follow_accounts() -> list:
+    """The X and Mastodon profiles the editor put in the Follow box, in their order, each with
+    its latest posts (statuses, empty here: a feature that fetches them adds them)."""
+    accounts = SocialProfile.objects.filter(
+        follow_box=True, kind__in=[SocialProfile.Kind.X, SocialProfile.Kind.MASTODON]
+    )
+    accounts = [account for account in accounts if account.link]
+    for account in accounts:
+        account.statuses = []
+    return accounts
+
+
 def sidebar(keys=None):
     """What the shown sidebar widgets need (all when keys is None): one query each at most."""
     public = Post.objects.published()
@@ -154,6 +166,7 @@ def sidebar(keys=None):
             .annotate(num_posts=Count("pk"))
             .order_by("-month")[:24]
         )),
+        "follow-account": ("accounts", follow_accounts),
     }  # fmt: skip
     readers.update(
         (widget.key, widget.context) for widget in widgets.WIDGETS.values() if widget.context

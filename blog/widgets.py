@@ -10,11 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-
-from blog.links import safe_url
 
 
 @dataclass(frozen=True)
@@ -48,6 +45,7 @@ def register(
 for _key, _label in [
     ("search", _("Search")),
     ("follow-us", _("Follow us (social profiles)")),
+    ("follow-account", _("Follow us on X / Mastodon (the profiles marked for the Follow box)")),
     ("recent", _("Recent posts")),
     ("categories", _("Categories")),
     ("tags", _("Tag cloud")),
@@ -55,7 +53,10 @@ for _key, _label in [
 ]:
     register(_key, _label, f"blog/widgets/_{_key.replace('-', '_')}.html")
 
-DEFAULT_SIDEBAR = "search, follow-us, recent, top-posts, categories, tags, archives, visitor-count"
+DEFAULT_SIDEBAR = (
+    "search, follow-us, follow-account, recent, top-posts, categories, tags, archives, "
+    "visitor-count"
+)
 
 
 def parse_keys(value: str) -> list[str]:
@@ -90,33 +91,17 @@ def sidebar_help():
 
 SIDEBAR_HELP = _(
     "The widgets to show in the sidebar, top to bottom, separated by commas; leave one out to "
-    "hide it. Available: search, follow-us, recent, top-posts, categories, tags, archives, "
-    "visitor-count, and the widgets other features add."
+    "hide it. Available: search, follow-us, follow-account, recent, top-posts, categories, "
+    "tags, archives, visitor-count, and the widgets other features add."
 )
 
 
-# (field on SiteSettings, key used for the icon and CSS class, label people read)
-SOCIAL_FIELDS = [
-    ("facebook_url", "facebook", "Facebook"),
-    ("twitter_url", "x", "X (Twitter)"),
-    ("mastodon_url", "mastodon", "Mastodon"),
-    ("bluesky_url", "bluesky", "Bluesky"),
-    ("flickr_url", "flickr", "Flickr"),
-    ("pinterest_url", "pinterest", "Pinterest"),
-    ("instagram_url", "instagram", "Instagram"),
-    ("youtube_url", "youtube", "YouTube"),
-    ("linkedin_url", "linkedin", "LinkedIn"),
-    ("tumblr_url", "tumblr", "Tumblr"),
-]
-
-
 def social_profiles(site_settings) -> list[dict]:
-    """The profiles the editor filled in, in a fixed order, then the RSS feed if wanted."""
-    profiles = [
-        {"key": key, "label": label, "url": safe_url(getattr(site_settings, field, ""))}
-        for field, key, label in SOCIAL_FIELDS
-        if safe_url(getattr(site_settings, field, ""))
+    """The profiles of the "Follow us" widget in the editor's order (blog.models.SocialProfile),
+    each as its kind (icon and CSS class), label and address; one query. A profile whose
+    address fails the link check (blog.links) is left out."""
+    return [
+        {"key": profile.kind, "label": profile.get_kind_display(), "url": profile.link}
+        for profile in site_settings.social_profiles.all()
+        if profile.link
     ]
-    if getattr(site_settings, "show_rss_link", False):
-        profiles.append({"key": "rss", "label": "RSS feed", "url": reverse("blog:feed")})
-    return profiles

@@ -22,7 +22,7 @@ from blog.models.posts import (
 )
 from blog.models.ratelimit import FailedLogin, RateCounter
 from blog.models.redirects import LegacyLink
-from blog.models.site import SingletonModel, SiteSettings
+from blog.models.site import SingletonModel, SiteSettings, SocialProfile
 
 __all__ = [
     "SEARCH_CONFIG",
@@ -40,6 +40,7 @@ __all__ = [
     "page_free_slug",
     "SingletonModel",
     "SiteSettings",
+    "SocialProfile",
     "LegacyLink",
     "RateCounter",
     "FailedLogin",

@@ -11,9 +11,20 @@ class MentionsConfig(AppConfig):
     verbose_name = _("Pingbacks and webmentions")
 
     def ready(self):
+        from blog import widgets
         from blog.signals import post_published
-        from comments.mentions import outgoing
+        from comments.mentions import mastodon, outgoing
 
         # Pingbacks and webmentions sent when a post goes live, and when an edit adds links.
         post_published.connect(outgoing.on_post_published, dispatch_uid="comments.pings")
         post_save.connect(outgoing.on_post_saved, sender="blog.Post", dispatch_uid="comments.pings")
+
+        # The Follow box shows the Mastodon accounts' latest posts this app fetches: the same
+        # widget, with its accounts read with their posts.
+        widgets.register(
+            "follow-account", widgets.WIDGETS["follow-account"].label,
+            "blog/widgets/_follow_account.html", context=("accounts", mastodon.follow_accounts),
+        )  # fmt: skip
+        post_save.connect(
+            mastodon.on_profile_saved, sender="blog.SocialProfile", dispatch_uid="mastodon"
+        )

@@ -118,3 +118,29 @@ class MentionRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("mentions:webmention-status", kwargs={"token": self.token})
+
+
+class MastodonStatus(models.Model):
+    """A recent public post of a Mastodon account in the blog's Follow box, as last fetched
+    (comments.mentions.mastodon); its content sanitised when stored."""
+
+    profile = models.ForeignKey(
+        "blog.SocialProfile", on_delete=models.CASCADE, related_name="mastodon_statuses"
+    )
+    status_id = models.CharField(_("status id"), max_length=64)
+    url = models.CharField(_("address"), max_length=500)
+    content_html = models.TextField(_("content"))
+    created_at = models.DateTimeField(_("posted"))
+    fetched_at = models.DateTimeField(_("fetched"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Mastodon post")
+        verbose_name_plural = _("Mastodon posts (Follow box)")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "status_id"], name="mastodon_status_once")
+        ]
+        indexes = [models.Index(fields=["profile", "-created_at"], name="mastodon_status_latest")]
+
+    def __str__(self):
+        return self.url

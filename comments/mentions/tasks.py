@@ -7,16 +7,17 @@ is tried again after 5, 25 and 125 seconds; one that fails for good rejects its 
 the reason, and a sweep every ten minutes settles requests and pings whose job is gone.
 """
 
+import logging
 from contextlib import contextmanager
 
 from django.db import InterfaceError, OperationalError
 from procrastinate import RetryDecision, RetryStrategy
 from procrastinate.contrib.django import app
 
-from blog import jobs
-from comments.mentions import outgoing, titles
+from comments.mentions import outgoing
 from comments.mentions import services as mentions
 
+logger = logging.getLogger(__name__)
 DB_TRANSIENT = {OperationalError, InterfaceError}  # a connection cut, a server restarting
 MAX_RETRY_AFTER = 24 * 3600  # seconds: a Retry-After further off is taken as a day
 
@@ -103,10 +104,4 @@ def purge_webmention_requests(timestamp: int) -> None:
     mentions.webmention_requests_purge(days=30)
 
 
-@app.task(queue="default", retry=PINGBACK_RETRY)
-def fetch_link_title(url: str, reply_to: str) -> None:
-    """Fetch a page's title and site name for another app's link card, through the safe
-    fetcher, and queue the task named reply_to with url, title and site ("" when the page
-    could not be read). The caller names its own task, so this app imports none of blog's."""
-    title, site = titles.page_title(url)
-    jobs.task(reply_to).defer(url=url, title=title, site=site)
+from comments.mentions import outgoing

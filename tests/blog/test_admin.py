@@ -247,7 +247,8 @@ def test_site_settings_change_shows_on_the_site(client, editor):
     response = client.post("/admin/blog/sitesettings/1/change/", {
         "title": "Iran News Watch", "tagline": "Followed closely", "posts_per_page": 5,
         "sidebar_widgets": SiteSettings._meta.get_field("sidebar_widgets").default,
-        "visitor_count_start": 0, "show_rss_link": "on",
+        "visitor_count_start": 0, "social_profiles-TOTAL_FORMS": 0,
+        "social_profiles-INITIAL_FORMS": 0,
     })  # fmt: skip
     assert response.status_code == 302
     assert "Iran News Watch" in client.get("/").content.decode()

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from blog.links import safe_url, validate_web_url_lines
-from blog.models import SiteSettings
+from blog.models import SiteSettings, SocialProfile
 from comments.forms import CommentForm
 from tests.comments.factories import make_comment
 from tests.factories import make_post, make_user
@@ -63,17 +63,15 @@ def test_author_box_never_prints_a_javascript_link_stored_before_the_check(clien
     assert ("javascript:" not in html, "https://example.com/writer" in html) == (True, True)
 
 
-def test_social_link_in_site_settings_refuses_javascript():
-    settings = SiteSettings.load()
-    settings.mastodon_url = "javascript:alert(1)"
+def test_social_profile_refuses_javascript():
+    profile = SocialProfile(site=SiteSettings.load(), kind="mastodon", url="javascript:alert(1)")
     with pytest.raises(ValidationError):
-        settings.full_clean()
+        profile.full_clean()
 
 
 def test_follow_us_widget_never_prints_a_javascript_link(client):
-    SiteSettings.objects.filter(pk=SiteSettings.load().pk).update(
-        mastodon_url="javascript:alert(1)"
-    )
+    SocialProfile.objects.create(site=SiteSettings.load(), kind="mastodon", url="javascript:x")
+    SocialProfile.objects.create(site=SiteSettings.load(), kind="email", url="JavaScript:y")
     make_post()
     assert "javascript:" not in client.get("/").content.decode().lower()
 

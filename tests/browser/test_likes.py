@@ -1,3 +1,4 @@
+import io
 import random
 import re
 from datetime import timedelta
@@ -5,11 +6,13 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
-from blog.models import Post, SiteSettings
+from blog.models import Post, SiteSettings, SocialProfile
 from blog.stats.models import DailyPostViews, DailyReferrer, DailySiteViews, Like
-from tests.browser.conftest import login, screenshot
+from comments.mentions.models import MastodonStatus
+from tests.browser.conftest import SCREENSHOTS, login, screenshot
 from tests.factories import make_user
 
 pytestmark = [
@@ -21,15 +24,42 @@ pytestmark = [
 @pytest.fixture
 def demo(live_server):
     call_command("seed_demo", verbosity=0)
-    SiteSettings.objects.filter(pk=1).update(
-        facebook_url="https://www.facebook.com/newsroom.example",
-        twitter_url="https://x.com/newsroom_example",
-        mastodon_url="https://mastodon.social/@newsroom",
-        flickr_url="https://www.flickr.com/photos/newsroom",
-        pinterest_url="https://www.pinterest.com/newsroom",
-        youtube_url="https://www.youtube.com/@newsroom",
-        visitor_count_start=1_384_000,
-    )
+    SiteSettings.objects.filter(pk=1).update(visitor_count_start=1_384_000)
+    site = SiteSettings.load()
+    site.social_profiles.all().delete()
+    for position, (kind, url) in enumerate([
+        ("facebook", "https://www.facebook.com/newsroom.example"),
+        ("x", "https://x.com/newsroomwatch"),
+        ("mastodon", "https://mastodon.social/@newsroom"),
+        ("flickr", "https://www.flickr.com/photos/newsroom"),
+        ("pinterest", "https://www.pinterest.com/newsroom"),
+        ("youtube", "https://www.youtube.com/@newsroom"),
+        ("rss", ""),
+        ("email", "mailto:desk@newsroom.example"),
+    ]):  # fmt: skip
+        SocialProfile.objects.create(site=site, kind=kind, url=url, position=position)
+    site.social_profiles.filter(kind__in=["x", "mastodon"]).update(follow_box=True)
+    mastodon = site.social_profiles.get(kind="mastodon")
+    for n, text in enumerate([
+        "<p>New on the blog: why Tehran was left out of the coalition, and what it means for "
+        'the talks in Vienna. <a href="https://newsroom.example/2026/12/01/">newsroom.example</a></p>',
+        "<p>Our reporter in Baghdad on the Quds Force's advisers: a thread.</p>",
+    ]):  # fmt: skip
+        MastodonStatus.objects.create(
+            profile=mastodon, status_id=str(n), url=f"https://mastodon.social/@newsroom/{n}",
+            content_html=text, created_at=timezone.now() - timedelta(hours=3 + 20 * n),
+        )  # fmt: skip
+
+
+def marked(badge) -> bool:
+    """Does the round badge show a white mark (an icon from static/blog/social-icons.svg), not
+    just its colour?"""
+    image = Image.open(io.BytesIO(badge.screenshot())).convert("RGB")
+    middle = image.crop(
+        (image.width // 4, image.height // 4, image.width * 3 // 4, image.height * 3 // 4)
+    )  # inside the circle: no page around it
+    white = sum(1 for pixel in middle.getdata() if min(pixel) > 200)
+    return white > middle.width * middle.height // 20
 
 
 def reference_post():
@@ -94,11 +124,43 @@ def test_sidebar_shows_social_links_visitor_count_and_top_posts(page, demo):
         "https://www.facebook.com/newsroom.example"
     )
     assert follow.get_by_role("link", name="RSS feed").is_visible()
+    kinds = follow.locator("a.social").evaluate_all(
+        "links => links.map(link => link.className.replace('social social-', ''))"
+    )
+    assert kinds == [
+        "facebook", "x", "mastodon", "flickr", "pinterest", "youtube", "rss", "email"
+    ]  # fmt: skip
+    assert marked(follow.get_by_role("link", name="Email"))  # the sprite's mark is drawn
     count = page.locator(".widget-visitor-count .figure").inner_text()
     assert int(count.replace(",", "")) > 1_384_000
     assert page.locator(".widget-top-posts li").count() == 5
     page.locator(".sidebar").scroll_into_view_if_needed()
     screenshot(page, "sidebar-widgets")
+    follow.screenshot(path=SCREENSHOTS / "follow-us-1280.png")
+    box = page.locator(".widget-follow-account")
+    assert box.get_by_role("link", name="Follow @newsroomwatch on X").is_visible()
+    assert box.get_by_role("link", name="Follow @newsroom@mastodon.social on Mastodon").count()
+    assert box.locator(".follow-statuses li").count() == 2
+    box.screenshot(path=SCREENSHOTS / "follow-box-1280.png")
+
+
+def test_sidebar_and_likes_on_a_phone(phone_page, demo):
+    page = phone_page
+    post = reference_post()
+    for name in ("fan-nasrin", "fan-omid", "fan-darya"):
+        Like.objects.create(post=post, user=make_user(name))
+    Like.objects.create(post=post, browser="0b6d7f5e-1111-4a4a-9c9c-123456789abc")
+    page.goto(post.get_absolute_url())
+    likes = page.locator("#likes")
+    assert likes.locator(".likes-count").inner_text() == "4 bloggers like this."
+    assert likes.locator(".likers .avatar").count() == 3  # the anonymous like has no face
+    follow = page.locator(".widget-follow-us")
+    assert follow.locator("a.social").count() == 8
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "likes-and-sidebar-390")
+    likes.screenshot(path=SCREENSHOTS / "likes-390.png")
+    follow.screenshot(path=SCREENSHOTS / "follow-us-390.png")
+    page.locator(".widget-follow-account").screenshot(path=SCREENSHOTS / "follow-box-390.png")
 
 
 def test_editor_sees_the_stats_dashboard(page, demo):

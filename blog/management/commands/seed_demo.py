@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from blog import demo_content as demo
-from blog.models import AuthorProfile, Category, Page, Post, SiteSettings
+from blog.models import AuthorProfile, Category, Page, Post, SiteSettings, SocialProfile
 from blog.signals import demo_seeded
 
 
@@ -90,9 +90,12 @@ class Command(BaseCommand):
         settings.title = "Iran News Watch"
         settings.tagline = "Politics, human rights and the nuclear file, followed closely"
         settings.about = "An independent news blog about Iran, its politics and its neighbours."
-        settings.twitter_url = "https://twitter.com/example"
-        settings.facebook_url = "https://facebook.com/example"
         settings.save()
+        if not settings.social_profiles.exists():
+            SocialProfile.objects.bulk_create(
+                SocialProfile(site=settings, kind=kind, url=url, position=n, follow_box=kind == "x")
+                for n, (kind, url) in enumerate(demo.SOCIAL_PROFILES)
+            )
 
     def categories(self):
         made = {}
