@@ -24,7 +24,11 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     page.select_option(".category-add-parent", label="World")
     page.click(".category-add-button")
     page.get_by_label("Diplomacy", exact=True).wait_for()
-    page.fill("#id_tags", "Vienna, nuclear talks")
+    page.fill(".tag-entry", "Vienna")  # chips: Enter or a comma ends a tag
+    page.keyboard.press("Enter")
+    page.fill(".tag-entry", "nuclear talks,")
+    chips = [text.split("\n")[0] for text in page.locator(".tag-chip").all_inner_texts()]
+    assert chips == ["Vienna", "nuclear talks"]
     screenshot(page, "admin-editor")
     page.click("input[name=_publish]")
     page.wait_for_url("**/admin/blog/post/")
