@@ -60,7 +60,9 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body_text", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    raw_id_fields = ["featured_media"]  # the lookup opens the image library with thumbnails
+    # The featured image's widget (thumbnail, Choose / Upload / Remove) comes from blog.media
+    # (post_admin_extend); without it, the plain id box of a raw id field.
+    raw_id_fields = ["featured_media"]
     actions = ["publish", "unpublish", "set_category"]
     # WordPress's layout: the writing on the left, the publish box and filing on the right
     # (post-main / post-side, laid out by admin.css; one column on a phone).

@@ -1,4 +1,5 @@
 import pytest
+from PIL import Image as PILImage
 
 from blog.models import Category, Post
 from tests.browser.conftest import login, screenshot
@@ -7,7 +8,12 @@ from tests.factories import make_category, make_user
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_editor_publishes_a_post_from_the_admin_editor(page):
+def photo(path):
+    PILImage.new("RGB", (1200, 700), (30, 120, 200)).save(path, "JPEG")
+    return str(path)
+
+
+def test_editor_publishes_a_post_from_the_admin_editor(page, tmp_path):
     make_user("editor", group="Editor")
     make_category("World")
     login(page, "editor")
@@ -29,6 +35,8 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     page.fill(".tag-entry", "nuclear talks,")
     chips = [text.split("\n")[0] for text in page.locator(".tag-chip").all_inner_texts()]
     assert chips == ["Vienna", "nuclear talks"]
+    page.set_input_files(".featured-file", photo(tmp_path / "vienna.jpg"))  # into the library
+    page.locator(".featured-thumb:visible").wait_for()
     screenshot(page, "admin-editor")
     page.click("input[name=_publish]")
     page.wait_for_url("**/admin/blog/post/")
@@ -36,6 +44,7 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
 
     post = Post.objects.get(title="Talks resume in Vienna")
     assert post.status == Post.Status.PUBLISHED
+    assert post.featured_media.title == "vienna"
     assert "<p>Negotiators met again on Monday.</p>" in post.body
     page.goto(post.get_absolute_url())
     assert page.locator("h1").inner_text() == "Talks resume in Vienna"

@@ -29,6 +29,13 @@
     const button = event.target.closest(".picker-choice");
     if (!button) return;
     const data = button.dataset;
+    // Opened by the post form's featured image (featured-image.js): a message to the opener.
+    if (root.dataset.target === "featured" && opener) {
+      const image = { id: data.id, thumb: data.thumb, url: data.url, alt: data.alt, title: button.title };
+      opener.postMessage({ type: "featured-image", image }, window.location.origin);
+      window.close();
+      return;
+    }
     if (callback && funcNum) {
       callback.call(opener.CKEDITOR.tools, funcNum, data.url, {
         id: data.id,
