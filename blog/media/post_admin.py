@@ -44,7 +44,11 @@ class FeaturedImageWidget(forms.Widget):
 
 
 class PostImagesMixin:
-    """For PostAdmin: the featured image widget, and uploads to the library from the form."""
+    """For PostAdmin: the featured image widget, and uploads to the library from the form
+    (the featured image's Upload, and images dropped, pasted or added into the body)."""
+
+    class Media:
+        js = ["blog/admin/editor-images.js"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "featured_media":

@@ -1,6 +1,7 @@
 import pytest
 from PIL import Image as PILImage
 
+from blog.media.models import Image
 from blog.models import Category, Post
 from tests.browser.conftest import login, screenshot
 from tests.factories import make_category, make_user
@@ -54,3 +55,30 @@ def test_editor_publishes_a_post_from_the_admin_editor(page, tmp_path):
     assert "Diplomacy" in page.locator(".post-categories").inner_text()
     assert Category.objects.get(name="Diplomacy").parent.name == "World"
     screenshot(page, "admin-published-post")
+
+
+def test_post_with_an_uploaded_captioned_image_is_published_in_six_actions(page, tmp_path):
+    """Issue 17: with one uploaded image this took 18 steps. Each action is one user step:
+    a click, typing into a field, or a file choice."""
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.locator(".editor-image-add").wait_for()
+    page.fill("#id_title", "Floods along the rivers")  # 1
+    page.locator(".prose-editor [role=textbox]").fill("The water rose overnight.")  # 2
+    page.set_input_files(".editor-image-file", photo(tmp_path / "flood.jpg"))  # 3
+    page.fill(".editor-image-alt", "A flooded street in Ahvaz")  # 4
+    page.fill(".editor-image-caption", "Ahvaz on Tuesday morning")  # 5
+    screenshot(page, "admin-editor-image-1280")
+    page.click("input[name=_publish]")  # 6
+    page.wait_for_url("**/admin/blog/post/")
+
+    post = Post.objects.get(title="Floods along the rivers")
+    assert post.status == Post.Status.PUBLISHED
+    image = Image.objects.get()  # in the library
+    assert 'alt="A flooded street in Ahvaz"' in post.body
+    assert "<figcaption>Ahvaz on Tuesday morning</figcaption>" in post.body
+    assert f'data-file="{image.pk}"' in post.body
+    page.goto(post.get_absolute_url())
+    assert page.locator("figure figcaption").inner_text() == "Ahvaz on Tuesday morning"
+    screenshot(page, "post-with-uploaded-image-1280")
