@@ -78,7 +78,11 @@ class PostAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     class Media:
-        js = ["blog/admin/tag-autocomplete.js", "blog/admin/publish-box.js"]
+        js = [
+            "blog/admin/tag-autocomplete.js",
+            "blog/admin/publish-box.js",
+            "blog/admin/autosave.js",
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -82,3 +82,29 @@ def test_post_with_an_uploaded_captioned_image_is_published_in_six_actions(page,
     page.goto(post.get_absolute_url())
     assert page.locator("figure figcaption").inner_text() == "Ahvaz on Tuesday morning"
     screenshot(page, "post-with-uploaded-image-1280")
+
+
+def test_a_draft_being_written_is_autosaved_and_comes_back_after_closing(page):
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.fill("#id_title", "Notes on the succession")
+    page.locator(".prose-editor [role=textbox]").fill("The Assembly of Experts meets in March.")
+    page.wait_for_timeout(3000)
+    context = page.context
+    page.close()
+
+    again = context.new_page()
+    again.goto("/admin/blog/post/add/")
+    again.locator(".autosave-notice").wait_for()
+    assert again.locator("#id_title").input_value() == "Notes on the succession"
+    body = again.locator(".prose-editor [role=textbox]").inner_text()
+    assert "The Assembly of Experts meets in March." in body
+    screenshot(again, "admin-autosave-restored-1280")
+    again.click("input[name=_publish]")  # saving clears the autosave
+    again.wait_for_url("**/admin/blog/post/")
+    assert Post.objects.get().title == "Notes on the succession"
+    again.goto("/admin/blog/post/add/")
+    again.locator(".prose-menubar").wait_for()
+    assert again.locator(".autosave-notice").count() == 0
+    assert again.locator("#id_title").input_value() == ""
