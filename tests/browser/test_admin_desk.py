@@ -161,3 +161,29 @@ def test_editor_compares_two_revisions_and_restores_one(page, phone_page):
     login(phone_page, "editor")
     phone_page.goto(f"/admin/blog/post/{post.pk}/revisions/?a=1&b=2")
     screenshot(phone_page, "admin-revisions-390")
+
+
+# The image picker
+
+
+def test_featured_image_picker_uploads_without_leaving_it(page, tmp_path):
+    from PIL import Image as PILImage
+
+    from blog.media.models import Image
+
+    path = tmp_path / "harbour.jpg"
+    PILImage.new("RGB", (900, 600), (200, 120, 30)).save(path, "JPEG")
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    with page.expect_popup() as opened:
+        page.click("text=Choose from library")
+    picker = opened.value
+    picker.locator(".picker-upload-file").wait_for(state="attached")
+    screenshot(picker, "admin-picker-1280")
+    with picker.expect_event("close"):
+        picker.set_input_files(".picker-upload-file", str(path))
+    page.locator(".featured-thumb:visible").wait_for()
+    image = Image.objects.get()
+    assert page.locator("#id_featured_media").input_value() == str(image.pk)
+    assert page.locator(".featured-title").inner_text() == "harbour"
