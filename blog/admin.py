@@ -75,7 +75,9 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body_text", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    raw_id_fields = ["featured_media"]  # the lookup opens the image library with thumbnails
+    # The featured image's widget (thumbnail, Choose / Upload / Remove) comes from blog.media
+    # (post_admin_extend); without it, the plain id box of a raw id field.
+    raw_id_fields = ["featured_media"]
     actions = ["publish", "unpublish", "set_category"]
     # WordPress's layout: the writing on the left, the publish box and filing on the right
     # (post-main / post-side, laid out by admin.css; one column on a phone).
@@ -92,7 +94,11 @@ class PostAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     class Media:
-        js = ["blog/admin/tag-autocomplete.js", "blog/admin/publish-box.js"]
+        js = [
+            "blog/admin/tag-autocomplete.js",
+            "blog/admin/publish-box.js",
+            "blog/admin/autosave.js",
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -92,6 +92,9 @@ class PostAdminForm(forms.ModelForm):
             "title", "slug", "body", "excerpt", "featured_media", "status", "published_at",
             "author", "sticky", "format", "categories", "tags", "comments_open", "pings_open",
         ]  # fmt: skip
+        help_texts = {
+            "tags": _("Type a tag and press Enter (or a comma); existing tags are suggested.")
+        }
         widgets = {
             "tags": TagWidget(
                 attrs={

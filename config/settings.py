@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "blog",
     "blog.followers",
     "blog.media",
+    "blog.revisions",
     "blog.stats",
     "blog.wordpress",
     "comments",

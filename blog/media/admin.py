@@ -337,6 +337,11 @@ class ImageAdmin(admin.ModelAdmin):
             "page": page,
             "query": query,
             "func_num": request.GET.get("CKEditorFuncNum", ""),
+            "target": "featured" if request.GET.get("target") == "featured" else "",
             "is_popup": True,
         }
         return TemplateResponse(request, "admin/media/image/picker.html", context)
+
+
+# The post form's featured image and uploads (a module of its own: it extends PostAdmin).
+from blog.media import post_admin  # noqa: E402, F401

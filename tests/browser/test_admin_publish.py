@@ -1,5 +1,7 @@
 import pytest
+from PIL import Image as PILImage
 
+from blog.media.models import Image
 from blog.models import Category, Post
 from tests.browser.conftest import login, screenshot
 from tests.factories import make_category, make_user
@@ -7,7 +9,12 @@ from tests.factories import make_category, make_user
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_editor_publishes_a_post_from_the_admin_editor(page):
+def photo(path):
+    PILImage.new("RGB", (1200, 700), (30, 120, 200)).save(path, "JPEG")
+    return str(path)
+
+
+def test_editor_publishes_a_post_from_the_admin_editor(page, tmp_path):
     make_user("editor", group="Editor")
     make_category("World")
     login(page, "editor")
@@ -24,7 +31,13 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     page.select_option(".category-add-parent", label="World")
     page.click(".category-add-button")
     page.get_by_label("Diplomacy", exact=True).wait_for()
-    page.fill("#id_tags", "Vienna, nuclear talks")
+    page.fill(".tag-entry", "Vienna")  # chips: Enter or a comma ends a tag
+    page.keyboard.press("Enter")
+    page.fill(".tag-entry", "nuclear talks,")
+    chips = [text.split("\n")[0] for text in page.locator(".tag-chip").all_inner_texts()]
+    assert chips == ["Vienna", "nuclear talks"]
+    page.set_input_files(".featured-file", photo(tmp_path / "vienna.jpg"))  # into the library
+    page.locator(".featured-thumb:visible").wait_for()
     screenshot(page, "admin-editor")
     page.click("input[name=_publish]")
     page.wait_for_url("**/admin/blog/post/")
@@ -32,6 +45,7 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
 
     post = Post.objects.get(title="Talks resume in Vienna")
     assert post.status == Post.Status.PUBLISHED
+    assert post.featured_media.title == "vienna"
     assert "<p>Negotiators met again on Monday.</p>" in post.body
     page.goto(post.get_absolute_url())
     assert page.locator("h1").inner_text() == "Talks resume in Vienna"
@@ -41,3 +55,56 @@ def test_editor_publishes_a_post_from_the_admin_editor(page):
     assert "Diplomacy" in page.locator(".post-categories").inner_text()
     assert Category.objects.get(name="Diplomacy").parent.name == "World"
     screenshot(page, "admin-published-post")
+
+
+def test_post_with_an_uploaded_captioned_image_is_published_in_six_actions(page, tmp_path):
+    """Issue 17: with one uploaded image this took 18 steps. Each action is one user step:
+    a click, typing into a field, or a file choice."""
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.locator(".editor-image-add").wait_for()
+    page.fill("#id_title", "Floods along the rivers")  # 1
+    page.locator(".prose-editor [role=textbox]").fill("The water rose overnight.")  # 2
+    page.set_input_files(".editor-image-file", photo(tmp_path / "flood.jpg"))  # 3
+    page.fill(".editor-image-alt", "A flooded street in Ahvaz")  # 4
+    page.fill(".editor-image-caption", "Ahvaz on Tuesday morning")  # 5
+    screenshot(page, "admin-editor-image-1280")
+    page.click("input[name=_publish]")  # 6
+    page.wait_for_url("**/admin/blog/post/")
+
+    post = Post.objects.get(title="Floods along the rivers")
+    assert post.status == Post.Status.PUBLISHED
+    image = Image.objects.get()  # in the library
+    assert 'alt="A flooded street in Ahvaz"' in post.body
+    assert "<figcaption>Ahvaz on Tuesday morning</figcaption>" in post.body
+    assert f'data-file="{image.pk}"' in post.body
+    page.goto(post.get_absolute_url())
+    assert page.locator("figure figcaption").inner_text() == "Ahvaz on Tuesday morning"
+    screenshot(page, "post-with-uploaded-image-1280")
+
+
+def test_a_draft_being_written_is_autosaved_and_comes_back_after_closing(page):
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.fill("#id_title", "Notes on the succession")
+    page.locator(".prose-editor [role=textbox]").fill("The Assembly of Experts meets in March.")
+    page.wait_for_timeout(3000)
+    context = page.context
+    page.close()
+
+    again = context.new_page()
+    again.goto("/admin/blog/post/add/")
+    again.locator(".autosave-notice").wait_for()
+    assert again.locator("#id_title").input_value() == "Notes on the succession"
+    body = again.locator(".prose-editor [role=textbox]").inner_text()
+    assert "The Assembly of Experts meets in March." in body
+    screenshot(again, "admin-autosave-restored-1280")
+    again.click("input[name=_publish]")  # saving clears the autosave
+    again.wait_for_url("**/admin/blog/post/")
+    assert Post.objects.get().title == "Notes on the succession"
+    again.goto("/admin/blog/post/add/")
+    again.locator(".prose-menubar").wait_for()
+    assert again.locator(".autosave-notice").count() == 0
+    assert again.locator("#id_title").input_value() == ""

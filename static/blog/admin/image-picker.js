@@ -25,10 +25,14 @@
     return figure.outerHTML;
   }
 
-  root.addEventListener("click", function (event) {
-    const button = event.target.closest(".picker-choice");
-    if (!button) return;
-    const data = button.dataset;
+  function choose(data, title) {
+    // Opened by the post form's featured image (featured-image.js): a message to the opener.
+    if (root.dataset.target === "featured" && opener) {
+      const image = { id: data.id, thumb: data.thumb, url: data.url, alt: data.alt, title: title };
+      opener.postMessage({ type: "featured-image", image }, window.location.origin);
+      window.close();
+      return;
+    }
     if (callback && funcNum) {
       callback.call(opener.CKEDITOR.tools, funcNum, data.url, {
         id: data.id,
@@ -44,5 +48,37 @@
     box.hidden = false;
     area.focus();
     area.select();
+  }
+
+  root.addEventListener("click", function (event) {
+    const button = event.target.closest(".picker-choice");
+    if (!button) return;
+    choose(button.dataset, button.title);
   });
+
+  // Upload without leaving the picker: the image goes into the library and is chosen at once.
+  const upload = root.querySelector(".picker-upload-file");
+  const status = root.querySelector(".picker-upload-status");
+  if (upload) {
+    upload.addEventListener("change", async function () {
+      const file = upload.files[0];
+      if (!file) return;
+      const body = new FormData();
+      body.append("file", file);
+      status.textContent = "Uploading " + file.name + "…";
+      const token = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+      const response = await fetch(upload.dataset.uploadUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
+      });
+      const image = await response.json().catch(function () { return { error: response.statusText }; });
+      upload.value = "";
+      if (!response.ok) {
+        status.textContent = image.error;
+        return;
+      }
+      status.textContent = "";
+      choose({ id: String(image.id), url: image.url, thumb: image.thumb, alt: image.alt, caption: image.caption }, image.title);
+    });
+  }
 })();

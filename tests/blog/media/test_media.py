@@ -617,7 +617,7 @@ def test_editor_picker_hands_id_address_alt_and_caption_to_the_editor(
 def test_post_editor_offers_the_library_for_figures_and_the_featured_image(editor_client):
     body = editor_client.get("/admin/blog/post/add/").content.decode()
     assert "&quot;pickerUrl&quot;:&quot;/admin/media/image/picker/&quot;" in body
-    assert 'name="featured_media"' in body and "/admin/media/image/?_to_field=id" in body
+    assert 'name="featured_media"' in body and "/admin/media/image/picker/?target=featured" in body
 
 
 # Queries: pages with images run a fixed number however many they show

@@ -1,0 +1,85 @@
+"""The image library on the post form: the featured image as a thumbnail with Choose, Upload
+and Remove in place, and an upload view that answers JSON (the form's scripts use it)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
+
+from blog.admin import post_admin_extend
+from blog.media import services as media
+from blog.media.models import Image
+
+
+def image_json(image: Image) -> dict:
+    """What the post form's scripts need of a library image: id, thumbnail, address, text."""
+    small, shown = image.rendition_near(320), image.rendition_near(960, fallback=True)
+    return {
+        "id": image.pk,
+        "thumb": (small or shown).file.url if small or shown else image.file.url,
+        "url": shown.file.url if shown else image.file.url,
+        "alt": image.alt_text,
+        "caption": image.caption,
+        "title": image.title,
+    }
+
+
+class FeaturedImageWidget(forms.Widget):
+    """The featured image's id in a hidden input, shown as its thumbnail (featured-image.js)."""
+
+    template_name = "media/forms/featured_image.html"
+
+    class Media:
+        js = ["blog/admin/featured-image.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        image = None
+        if value:
+            image = Image.objects.prefetch_related("renditions").filter(pk=value).first()
+        context["image"] = image_json(image) if image else None
+        context["picker_url"] = reverse("admin:media_image_picker") + "?target=featured"
+        context["upload_url"] = reverse("admin:blog_post_image_upload")
+        return context
+
+
+class PostImagesMixin:
+    """For PostAdmin: the featured image widget, and uploads to the library from the form
+    (the featured image's Upload, and images dropped, pasted or added into the body)."""
+
+    class Media:
+        js = ["blog/admin/editor-images.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "featured_media":
+            kwargs["widget"] = FeaturedImageWidget
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.image_upload_view)
+        return [
+            path("image-upload/", upload, name="blog_post_image_upload"),
+            *super().get_urls(),
+        ]
+
+    def image_upload_view(self, request):
+        """One image from the post form into the library: its JSON, or the reason it is refused."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("media.add_image"):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        if upload is None:
+            return JsonResponse({"error": "Choose an image file."}, status=400)
+        fields = {
+            key: request.POST.get(key, "")[: Image._meta.get_field(key).max_length or 5000]
+            for key in ("alt_text", "caption")
+        }
+        try:
+            image = media.image_create(upload=upload, uploaded_by=request.user, **fields)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        return JsonResponse(image_json(image), status=201)
+
+
+post_admin_extend(mixin=PostImagesMixin)
