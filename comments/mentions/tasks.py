@@ -14,7 +14,8 @@ from django.db import InterfaceError, OperationalError
 from procrastinate import RetryDecision, RetryStrategy
 from procrastinate.contrib.django import app
 
-from comments.mentions import outgoing
+from blog import jobs
+from comments.mentions import mastodon, outgoing, titles
 from comments.mentions import services as mentions
 
 logger = logging.getLogger(__name__)
@@ -104,4 +105,27 @@ def purge_webmention_requests(timestamp: int) -> None:
     mentions.webmention_requests_purge(days=30)
 
 
-from comments.mentions import outgoing
+@app.task(queue="default", retry=PINGBACK_RETRY)
+def fetch_link_title(url: str, reply_to: str) -> None:
+    """Fetch a page's title and site name for another app's link card, through the safe
+    fetcher, and queue the task named reply_to with url, title and site ("" when the page
+    could not be read). The caller names its own task, so this app imports none of blog's."""
+    title, site = titles.page_title(url)
+    jobs.task(reply_to).defer(url=url, title=title, site=site)
+
+
+@app.task(queue="pings")
+def fetch_mastodon_statuses(profile_id: int) -> None:
+    """Read a Follow-box Mastodon account's latest posts; a failure keeps the old ones."""
+    try:
+        mastodon.statuses_fetch(profile_id=profile_id)
+    except mastodon.Unavailable as error:
+        logger.info("Mastodon posts not fetched: %s", error)
+
+
+@app.periodic(cron="*/30 * * * *", periodic_id="refresh-mastodon-statuses")
+@app.task(queue="pings", queueing_lock="refresh-mastodon-statuses")
+def refresh_mastodon_statuses(timestamp: int) -> None:
+    """Every half hour, queue a fetch of each Follow-box Mastodon account's posts."""
+    for profile_id in mastodon.mastodon_profile_ids():
+        fetch_mastodon_statuses.defer(profile_id=profile_id)
