@@ -4,6 +4,7 @@ Google, Facebook, X and WordPress.com), comments under that name, and signs out.
 import pytest
 
 from comments.models import Comment, DiscussionSettings
+from tests.browser.a11y import axe_violations
 from tests.browser.conftest import screenshot
 from tests.factories import make_post, make_user
 from tests.signin.conftest import PROVIDERS, LocalProvider
@@ -63,3 +64,11 @@ def test_comment_form_screenshots(page, phone_page, post):
         screenshot(shown, f"signin-comment-form{suffix}")
     sign_in_with(page, post, "google")
     screenshot(page, "signin-signed-in")
+
+
+@pytest.mark.parametrize("viewport", [1280, 390])
+def test_pages_with_sign_in_icons_pass_axe(page, post, viewport):
+    page.set_viewport_size({"width": viewport, "height": 900})
+    for path in (post.get_absolute_url(), "/accounts/login/", "/accounts/google/login/"):
+        page.goto(path)
+        assert axe_violations(page) == {}, path
