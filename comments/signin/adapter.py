@@ -61,6 +61,15 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         if not any(address.verified for address in sociallogin.email_addresses):
             refuse(request, "no-email", sociallogin.provider)
 
+    def list_apps(self, request, provider=None, client_id=None):
+        """One application per provider: the admin's when the environment names one too
+        (allauth would show two icons and fail on the second)."""
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        first = {}
+        for app in apps:
+            first.setdefault(app.provider, app)
+        return list(first.values())
+
     def is_open_for_signup(self, request, sociallogin):
         return True
 

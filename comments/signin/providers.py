@@ -158,7 +158,10 @@ class FacebookProvider(OAuth2Provider):
 
 
 class XAccount(TwitterOAuth2Account):
-    pass
+    def get_avatar_url(self):
+        """X's profile_image_url is its 48 px "_normal" size; the 400 px one sits beside it."""
+        url = super().get_avatar_url()
+        return url.replace("_normal.", "_400x400.") if url else url
 
 
 class XAdapter(Endpoints, TwitterOAuth2Adapter):

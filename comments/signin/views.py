@@ -4,9 +4,11 @@ and a clear page, never a 500, whatever a provider answers."""
 import logging
 from functools import wraps
 
+from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import ProviderException
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
+from django.http import Http404
 from django.shortcuts import render
 from requests import RequestException
 
@@ -25,6 +27,8 @@ def guarded(view, provider_class):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
+        except SocialApp.DoesNotExist:
+            raise Http404(f"{provider_class.name} is not configured") from None
         except PROVIDER_FAILURES as error:
             logger.warning("Sign-in with %s failed: %r", provider_class.id, error)
             context = {"auth_error": {"provider": provider_class}}

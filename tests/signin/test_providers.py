@@ -153,3 +153,10 @@ def test_starting_sign_ins_is_rate_limited(client, configured):
     answers = [client.post("/accounts/google/login/", {"next": "/"}).status_code for _ in range(21)]
 
     assert answers[:20] == [302] * 20 and answers[20] == 429
+
+
+def test_sign_in_never_sends_the_reader_to_another_site_afterwards(client, configured):
+    response = sign_in(client, configured.base, "google", next_url="https://evil.example/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
