@@ -261,7 +261,7 @@ def comment_notify_followers(*, comment_id: int) -> int:
         .distinct("user_email")
     )
     post = comment.content_object
-    subject = f"New comment on “{post.title}”"
+    subject = f"New comment on “{post.title_text}”"
     for follower in followers:
         key = signed.dumps(follower, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
         context = {
@@ -285,7 +285,7 @@ def comment_confirmation_request(comment, key, site, **_templates) -> None:
         "site_name": SiteSettings.load().title,
     }
     text, html = render_mail("django_comments_xtd/email_confirmation_request", context)
-    subject = f"Confirm your comment on “{comment.content_object.title}”"
+    subject = f"Confirm your comment on “{comment.content_object.title_text}”"
     mail_queue(subject, text, None, [comment.user_email], html=html)
 
 

@@ -54,7 +54,7 @@ def fill_and_send(page, *, name, email, text, follow=False):
 
 def confirmation_for(mailbox, address, count):
     for message in mailbox.wait_for(count):
-        if message["To"] == address and "confirmation" in message["Subject"]:
+        if message["To"] == address and message["Subject"].startswith("Confirm your comment"):
             return CONFIRM_LINK.search(text_of(message)).group(0)
     raise AssertionError(f"no confirmation mail to {address}")
 
