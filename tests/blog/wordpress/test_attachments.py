@@ -251,3 +251,11 @@ def test_export_cut_short_after_its_attachments_leaves_no_file_behind(uploads, s
     with pytest.raises(wxr.WxrError):
         wordpress_services.wordpress_import(source=io.BytesIO(data[:-40]), media_dir=uploads)
     assert stored_files(settings) == [] and Image.objects.count() == 0
+
+
+def test_import_without_files_then_with_them_brings_the_images_into_the_posts(uploads):
+    parts = [attachment(50, "2019/03/photo.jpg"), post(1, f'<img src="{OLD}/2019/03/photo.jpg">')]
+    run_import(*parts)
+    assert "data-file" not in body_of()
+    run_import(*parts, media_dir=uploads)
+    assert f'data-file="{Image.objects.get().pk}"' in body_of()
