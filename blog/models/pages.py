@@ -22,9 +22,9 @@ from blog.sanitize import sanitize_html
 # The first part of the site's own addresses (config/urls.py, blog/urls.py, comments/urls.py,
 # uploads and static files): a top-level page there would be unreachable. Years too (archives).
 RESERVED_PAGE_SLUGS = frozenset({
-    "accounts", "admin", "author", "category", "comments", "feed", "followers", "healthz",
-    "image", "likes", "media", "robots.txt", "search", "sitemap.xml", "static", "tag",
-    "webmention", "xmlrpc", "xmlrpc.php",
+    ".well-known", "accounts", "admin", "author", "category", "comments", "feed", "followers",
+    "healthz", "image", "likes", "media", "robots.txt", "search", "security.txt",
+    "sitemap.xml", "static", "tag", "webmention", "xmlrpc", "xmlrpc.php",
 })  # fmt: skip
 PAGE_MENU_CACHE_KEY = make_template_fragment_key("page-menu")
 
