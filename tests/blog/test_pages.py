@@ -215,7 +215,9 @@ def test_page_view_runs_the_same_queries_with_one_or_ten_menu_pages(
         client.get("/about/team/")
     for n in range(9):
         make_page(f"Menu page {n}", parent=None)
-    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as many:
+    # 13: the default sidebar's Follow box reads the profiles marked for it (one query; none
+    # when the sidebar comes from its cache, as it does outside tests).
+    with django_assert_max_num_queries(13), CaptureQueriesContext(connection) as many:
         response = client.get("/about/team/")
     assert "Menu page 8" in header_nav(response)
     assert len(many) == len(few)
