@@ -182,10 +182,6 @@ def replies_hidden_with(ids) -> list[Comment]:
     return [row for row in rows if row.pk in hidden and row.status == Comment.Status.APPROVED]
 
 
-def pending_count() -> int:
-    return Comment.objects.pending().count()
-
-
 def desk_comments(request, limit: int = 5) -> dict | None:
     """The desk's panel: the oldest comments waiting for moderation (first come, first served)
     with their posts, and how many wait; None for staff who cannot moderate."""

@@ -126,8 +126,3 @@ def date_label(local) -> str:
 @lru_cache(maxsize=4096)
 def _format(value, format_string, language):
     return dateformat.format(value, format_string)
-
-
-@register.simple_tag
-def pending_comment_count():
-    return selectors.pending_count()

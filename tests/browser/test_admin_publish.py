@@ -108,3 +108,27 @@ def test_a_draft_being_written_is_autosaved_and_comes_back_after_closing(page):
     again.locator(".prose-menubar").wait_for()
     assert again.locator(".autosave-notice").count() == 0
     assert again.locator("#id_title").input_value() == ""
+
+
+DROP_IMAGE = """async (target) => {
+  const canvas = Object.assign(document.createElement("canvas"), {width: 300, height: 200});
+  canvas.getContext("2d").fillRect(0, 0, 300, 200);
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+  const data = new DataTransfer();
+  data.items.add(new File([blob], "dropped-chart.png", {type: "image/png"}));
+  target.dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_an_image_dropped_into_the_text_becomes_a_figure_from_the_library(page):
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.locator(".editor-image-add").wait_for()
+    page.locator(".prose-editor [role=textbox]").evaluate(DROP_IMAGE)
+    page.locator(".editor-image-panel").wait_for()
+    page.fill(".editor-image-alt", "A bar chart of prices")
+    image = Image.objects.get()
+    figure = page.locator(f".prose-editor img[data-file='{image.pk}']")
+    assert figure.get_attribute("alt") == "A bar chart of prices"
+    assert image.title == "dropped chart"
