@@ -55,8 +55,11 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         return None
 
     def pre_social_login(self, request, sociallogin):
-        """A first sign-in needs an address the provider has confirmed."""
+        """A first sign-in needs an address the provider has confirmed; a reader made an
+        editor later signs in with their password from then on."""
         if sociallogin.is_existing:
+            if sociallogin.user.is_staff or sociallogin.user.is_superuser:
+                refuse(request, "staff", sociallogin.provider)
             return
         if not any(address.verified for address in sociallogin.email_addresses):
             refuse(request, "no-email", sociallogin.provider)

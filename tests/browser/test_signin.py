@@ -62,6 +62,8 @@ def test_comment_form_screenshots(page, phone_page, post):
         shown.goto(post.get_absolute_url() + "#respond")
         shown.get_by_text("click an icon to log in").wait_for()
         screenshot(shown, f"signin-comment-form{suffix}")
+    page.goto("/accounts/login/")
+    screenshot(page, "signin-login-page")
     sign_in_with(page, post, "google")
     screenshot(page, "signin-signed-in")
 

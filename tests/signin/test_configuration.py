@@ -77,3 +77,11 @@ def test_callback_with_anything_a_browser_sends_is_never_a_server_error(
     response = client.get(f"/accounts/wordpress/login/callback/{query}", follow=True)
 
     assert response.status_code < 500
+
+
+def test_editors_add_a_provider_in_the_admin(admin_client):
+    page = admin_client.get("/admin/socialaccount/socialapp/add/").content.decode()
+
+    for value, label in [("google", "Google"), ("facebook", "Facebook"), ("x", "X"),
+                         ("wordpress", "WordPress.com")]:  # fmt: skip
+        assert f'<option value="{value}">{label}</option>' in page

@@ -160,3 +160,14 @@ def test_sign_in_never_sends_the_reader_to_another_site_afterwards(client, confi
 
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_reader_made_an_editor_no_longer_signs_in_with_a_provider(client, configured):
+    sign_in(client, configured.base, "facebook")
+    client.logout()
+    User.objects.filter(email="ada@example.com").update(is_staff=True)
+
+    response = sign_in(client, configured.base, "facebook")
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session

@@ -13,9 +13,10 @@ def allow_form_action(request, providers) -> None:
 
 
 @register.inclusion_tag("signin/_buttons.html", takes_context=True)
-def signin_buttons(context, next_url=""):
+def signin_buttons(context, next_url="", lead="", after=""):
     """A button for each provider that has a client id (admin or environment), in the order
-    of comments.signin.providers; each starts the sign-in by POST, with the CSRF token."""
+    of comments.signin.providers; each starts the sign-in by POST, with the CSRF token. lead
+    and after are lines shown before and after the buttons, when there are any."""
     request = context["request"]
     providers = get_adapter().list_providers(request)
     allow_form_action(request, providers)
@@ -28,7 +29,13 @@ def signin_buttons(context, next_url=""):
         }
         for provider in providers
     ]
-    return {"providers": buttons, "next": next_url, "csrf_token": context.get("csrf_token")}
+    return {
+        "providers": buttons,
+        "next": next_url,
+        "lead": lead,
+        "after": after,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.simple_tag(takes_context=True)
