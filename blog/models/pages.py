@@ -12,13 +12,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from blog.models.posts import excerpt_from, unique_slug
+from blog.models.posts import TitleMarkup, excerpt_from, unique_slug
 from blog.models.tree import SlugTree
-from blog.sanitize import sanitize_html, sanitize_title, title_text
+from blog.sanitize import sanitize_html
 
 # The first part of the site's own addresses (config/urls.py, blog/urls.py, comments/urls.py,
 # uploads and static files): a top-level page there would be unreachable. Years too (archives).
@@ -45,7 +44,7 @@ class PageQuerySet(models.QuerySet):
         return top.only("title", "path").order_by("menu_order", "title", "pk")
 
 
-class Page(SlugTree, models.Model):
+class Page(TitleMarkup, SlugTree, models.Model):
     """A static page outside the stream of posts (About, Contact), nested like WordPress's."""
 
     class Status(models.TextChoices):
@@ -112,16 +111,6 @@ class Page(SlugTree, models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"path": self.path})
-
-    @property
-    def title_text(self):
-        """The title as plain text (blog.sanitize.title_text)."""
-        return title_text(self.title)
-
-    @property
-    def title_html(self):
-        """The title as safe HTML, its inline markup (<em>, ...) kept as on WordPress."""
-        return mark_safe(sanitize_title(self.title))
 
     def delete(self, *args, **kwargs):
         transaction.on_commit(lambda: cache.delete(PAGE_MENU_CACHE_KEY))

@@ -126,7 +126,22 @@ class PostFormat(models.TextChoices):
     AUDIO = "audio", _("Audio")
 
 
-class Post(models.Model):
+class TitleMarkup:
+    """A title that may hold WordPress's inline markup (<em>, ...): title_html where a page
+    shows it, title_text where only text can go (<title>, feeds, mail subjects)."""
+
+    @property
+    def title_text(self):
+        """The title as plain text (blog.sanitize.title_text)."""
+        return title_text(self.title)
+
+    @property
+    def title_html(self):
+        """The title as safe HTML, its inline markup (<em>, ...) kept as on WordPress."""
+        return mark_safe(sanitize_title(self.title))
+
+
+class Post(TitleMarkup, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PENDING = "pending", _("Pending review")
@@ -244,16 +259,6 @@ class Post(models.Model):
                 "slug": self.slug,
             },
         )
-
-    @property
-    def title_text(self):
-        """The title as plain text (blog.sanitize.title_text)."""
-        return title_text(self.title)
-
-    @property
-    def title_html(self):
-        """The title as safe HTML, its inline markup (<em>, ...) kept as on WordPress."""
-        return mark_safe(sanitize_title(self.title))
 
     @property
     def is_public(self):

@@ -30,19 +30,15 @@ def link_header_targets(values, rel):
     return found
 
 
-class _Scanner(HTMLParser):
-    """Collects <link>/<a> elements with their rel, href and the text around links."""
+class TitleScanner(HTMLParser):
+    """Reads a page's first <title> into .title (entities decoded); subclasses read more."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.elements = []  # (tag, rels, href or None)
         self.title = ""
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("link", "a"):
-            values = dict(attrs)
-            self.elements.append((tag, rels(values.get("rel")), values.get("href")))
         self._in_title = tag == "title" and not self.title
 
     def handle_endtag(self, tag):
@@ -52,6 +48,20 @@ class _Scanner(HTMLParser):
     def handle_data(self, data):
         if self._in_title:
             self.title += data
+
+
+class _Scanner(TitleScanner):
+    """Collects <link>/<a> elements with their rel, href and the text around links."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements = []  # (tag, rels, href or None)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("link", "a"):
+            values = dict(attrs)
+            self.elements.append((tag, rels(values.get("rel")), values.get("href")))
+        super().handle_starttag(tag, attrs)
 
 
 def scan(html):

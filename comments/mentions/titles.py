@@ -4,33 +4,26 @@ The page is fetched through the safe fetcher (comments.mentions.fetch: http/http
 private addresses, 5 s, 1 MB) and read for og:title / og:site_name, else its <title> and host.
 """
 
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from comments.mentions import fetch, weburls
+from comments.mentions import discovery, fetch, weburls
 
 TITLE_CHARS = 300
 
 
-class _TitleScanner(HTMLParser):
+class _TitleScanner(discovery.TitleScanner):
+    """The <title>, and og:title / og:site_name where the page gives them."""
+
     def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.title, self.meta, self._in_title = "", {}, False
+        super().__init__()
+        self.meta = {}
 
     def handle_starttag(self, tag, attrs):
+        super().handle_starttag(tag, attrs)
         attrs = dict(attrs)
-        self._in_title = tag == "title" and not self.title
         key = attrs.get("property") or attrs.get("name") or ""
         if tag == "meta" and key in ("og:title", "og:site_name") and attrs.get("content"):
             self.meta.setdefault(key, attrs["content"])
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
 
 
 def page_title(url: str) -> tuple[str, str]:
