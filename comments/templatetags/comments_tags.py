@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 
+from blog.links import safe_url
 from blog.templatetags.blog_tags import initials
 from comments import selectors
 from comments.forms import CommentForm
@@ -83,6 +84,8 @@ def comment_section(context, post):
     prepare(section["mentions"], post=post, depth=section["depth"], open=False)
     return {
         **section,
+        "threads_html": comments_html(section["threads"], page_query=section["page_query"]),
+        "mentions_html": comments_html(section["mentions"], page_query=section["page_query"]),
         "form": CommentForm(post) if section["open"] else None,
         "request": request,
         "user": request.user,
@@ -110,6 +113,72 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
         node.reply_url = f"{reply_base}{comment.pk}/"
         node.can_reply = open and not comment.is_mention and node.level + 1 < depth
         prepare(node.children, post=post, depth=depth, open=open, reply_base=reply_base)
+
+
+def comments_html(nodes, *, page_query: str = "") -> str:
+    """The <li> of each comment and its replies, as comments/_comment.html used to print them.
+
+    Built in Python from what prepare() worked out (everything from the reader escaped here):
+    a template include per comment cost about 0.5 ms, this costs a few hundredths of that.
+    """
+    return mark_safe("".join(_comment_li(node, page_query) for node in nodes))
+
+
+def _comment_li(node, page_query: str) -> str:
+    c = node.comment
+    classes = f"comment depth-{node.level + 1}"
+    if c.is_mention:
+        classes += f" {c.kind}"
+        body = _mention_body(node)
+    else:
+        body = _comment_body(node, page_query)
+    if node.by_author:
+        classes += " bypostauthor"
+    children = ""
+    if node.children:
+        replies = comments_html(node.children, page_query=page_query)
+        children = f'<ol class="children">{replies}</ol>'
+    return (
+        f'\n<li id="{node.html_id}" class="{classes}">\n  <article class="comment-body">'
+        f"{body}\n  </article>\n  {children}\n</li>"
+    )
+
+
+def _linked_name(url: str, name: str) -> str:
+    url = safe_url(url)
+    if url:
+        return f'<a class="url" href="{escape(url)}" rel="nofollow ugc">{escape(name)}</a>'
+    return escape(name)
+
+
+def _mention_body(node) -> str:
+    c = node.comment
+    source = _linked_name(c.source_url, c.source_title or c.user_name)
+    return (
+        f'\n    <p class="comment-meta"><span class="mention-kind">'
+        f"{escape(str(c.get_kind_display()))}:</span> {source}</p>"
+        f'\n    <div class="comment-content">{node.text}</div>'
+    )
+
+
+def _comment_body(node, page_query: str) -> str:
+    c, name = node.comment, escape(node.comment.user_name)
+    badge = ' <span class="author-badge">Author</span>' if node.by_author else ""
+    reply = ""
+    if node.can_reply:
+        reply = (
+            f'\n    <p class="reply"><a class="comment-reply-link" href="{node.reply_url}" '
+            f'data-reply-to="{node.reply_to}" data-reply-name="{name}" '
+            f'aria-label="Reply to {name}">Reply</a></p>'
+        )
+    return (
+        f'\n    <header class="comment-meta">\n      {node.avatar}\n'
+        f'      <span class="comment-author">'
+        f"{_linked_name(c.user_url, c.user_name)}{badge}</span>\n"
+        f'      <a class="comment-permalink" href="{escape(page_query)}#{node.html_id}">'
+        f'<time datetime="{node.iso_date}">{escape(node.date)}</time></a>\n    </header>'
+        f'\n    <div class="comment-content">{node.text}</div>{reply}'
+    )
 
 
 def date_label(local) -> str:
