@@ -158,6 +158,8 @@ def views_fold(*, batch_size: int = 10_000, max_batches: int = 100) -> int:
     """Move buffered views into the daily counts, each exactly once; returns how many."""
     folded = 0
     for _batch in range(max_batches):
+        if not ViewEvent.objects.exists():  # no write when there is nothing: pages stay cached
+            break
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_fold_sql(), {"limit": batch_size})
             count = cursor.fetchone()[0]

@@ -8,3 +8,8 @@ class WordPressConfig(AppConfig):
     name = "blog.wordpress"
     label = "wordpress"
     verbose_name = _("WordPress")
+
+    def ready(self):
+        from blog import pagecache
+
+        pagecache.ignore_tables("blog_importrun")  # an import's progress; its rows end pages
