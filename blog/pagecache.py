@@ -16,6 +16,7 @@ write, so the generation also ends at the next scheduled publication (next_chang
 import hashlib
 import re
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta
 
@@ -140,6 +141,10 @@ def next_change(now: datetime) -> datetime:
 
 # The page cache itself: what may be cached, looked up, stored and answered.
 
+# Copies of the pages this process served, so that a hit moves only the generation over the
+# network; at most COPIES_MAX pages (a post page with 100 comments is about 100 KB).
+COPIES_MAX = 200
+_copies: dict[str, dict] = {}
 # Headers the outer middleware sets afresh on every answer, or that belong to one reader.
 _NOT_STORED = {"set-cookie", "content-security-policy", "content-security-policy-report-only"}
 
@@ -168,9 +173,13 @@ def page_key(request) -> str:
 def lookup(request) -> tuple[dict | None, str | None]:
     """(the stored page or None, the generation to store a new one under, or None: do not).
 
-    One round trip to the cache: the generation, when it ends, and the page."""
+    One round trip to the cache: the generation, when it ends, and the page unless this
+    process keeps a copy of it (then only the two small values travel)."""
     key = page_key(request)
-    found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, key])
+    copy = _copies.get(key)
+    if copy is not None and copy["expires"] <= time.time():
+        copy = None
+    found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, *([] if copy else [key])])
     current = found.get(GENERATION_KEY)
     if current is None:  # first start, or the cache lost it: a new one, nothing stored now
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -181,8 +190,21 @@ def lookup(request) -> tuple[dict | None, str | None]:
     elif ends[1] <= now:  # a scheduled post went live: every page may show it
         generation_bump()
         return None, None
-    entry = found.get(key)
-    return (entry if entry and entry["generation"] == current else None), current
+    if copy is not None and copy["generation"] == current:
+        return copy, current
+    entry = found.get(key) if copy is None else cache.get(key)
+    if entry is None or entry["generation"] != current:
+        return None, current
+    _keep(key, entry)
+    return entry, current
+
+
+def _keep(key: str, entry: dict) -> None:
+    """This process's copy of a page it served: served again only while the generation in the
+    shared cache is still the one it was made under, as any other."""
+    _copies[key] = entry
+    while len(_copies) > COPIES_MAX:
+        _copies.pop(next(iter(_copies)))  # the oldest
 
 
 def storable(request, response) -> bool:
@@ -207,8 +229,10 @@ def store(request, response, generation: str) -> dict:
         "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
         "last_modified": int(timezone.now().timestamp()),
         "counted_post_id": getattr(request, "counted_post_id", None),
+        "expires": time.time() + settings.PAGE_CACHE_SECONDS,
     }
     cache.set(page_key(request), entry, settings.PAGE_CACHE_SECONDS)
+    _keep(page_key(request), entry)
     return entry
 
 

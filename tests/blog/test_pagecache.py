@@ -330,3 +330,13 @@ def test_conditional_get_after_a_change_is_the_new_page():
     response = get("/", **{"If-None-Match": etag})
     assert response.status_code == 200
     assert "After" in main_content(response)
+
+
+def test_copy_kept_by_this_process_is_not_served_after_another_process_changes_something():
+    post = make_post("Original title")
+    get(post.get_absolute_url())
+    assert "Original title" in text(post.get_absolute_url())  # from this process's copy
+    with connection.cursor() as cursor:  # as another machine would: the table, then the token
+        cursor.execute("UPDATE blog_post SET title = 'Changed elsewhere'")
+    pagecache.generation_bump()
+    assert "Changed elsewhere" in text(post.get_absolute_url())
