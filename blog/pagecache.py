@@ -117,7 +117,8 @@ def migrated(sender, **kwargs) -> None:
 def watch_connection(sender, connection, **kwargs) -> None:
     """connection_created receiver: every connection of every process reports its writes."""
     if watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(watch_writes)
+        # First: connection.execute_wrapper() blocks push and pop their own at the end.
+        connection.execute_wrappers.insert(0, watch_writes)
 
 
 def watch_existing_connections() -> None:
@@ -136,7 +137,7 @@ def next_change(now: datetime) -> datetime:
         Page.objects.scheduled_after(now),
         midnight + timedelta(days=1),
     ]
-    return min(time for time in times if time is not None)
+    return min(moment for moment in times if moment is not None)
 
 
 # The page cache itself: what may be cached, looked up, stored and answered.
