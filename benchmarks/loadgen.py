@@ -27,11 +27,15 @@ def wait_until_up(port, timeout=30):
     raise SystemExit(f"gunicorn on port {port} did not answer in time")
 
 
-def _client(port, path, seconds, counter):
+def _headers(cookie):
+    return {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
+
+
+def _client(port, path, seconds, counter, cookie=None):
     done, deadline = 0, time.monotonic() + seconds
     while time.monotonic() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.request("GET", path, headers={"User-Agent": AGENT})
+        conn.request("GET", path, headers=_headers(cookie))
         response = conn.getresponse()
         response.read()
         if response.status != 200:
@@ -42,10 +46,10 @@ def _client(port, path, seconds, counter):
         counter.value += done
 
 
-def python_load(port, path, seconds, connections):
+def python_load(port, path, seconds, connections, cookie=None):
     counter = multiprocessing.Value("i", 0)
     procs = [
-        multiprocessing.Process(target=_client, args=(port, path, seconds, counter))
+        multiprocessing.Process(target=_client, args=(port, path, seconds, counter, cookie))
         for _ in range(connections)
     ]
     for proc in procs:
@@ -55,10 +59,10 @@ def python_load(port, path, seconds, connections):
     return counter.value / seconds
 
 
-def wrk_load(port, path, seconds, connections):
+def wrk_load(port, path, seconds, connections, cookie=None):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-         "-H", f"User-Agent: {AGENT}",
+         *(f"-H{name}: {value}" for name, value in _headers(cookie).items()),
          f"http://127.0.0.1:{port}{path}"],
         check=True, text=True, capture_output=True,
     ).stdout  # fmt: skip
@@ -67,10 +71,11 @@ def wrk_load(port, path, seconds, connections):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def load(port, path, seconds, connections):
-    """Requests/second that path sustains for the given seconds and connections."""
+def load(port, path, seconds, connections, cookie=None):
+    """Requests/second that path sustains for the given seconds and connections (with a
+    Cookie header when given: a reader the page cache does not serve)."""
     run = wrk_load if shutil.which("wrk") else python_load
-    return run(port, path, seconds, connections)
+    return run(port, path, seconds, connections, cookie)
 
 
 def generator_name():

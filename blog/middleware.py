@@ -2,8 +2,10 @@ import re
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
+from blog import pagecache
 from blog.models import SiteSettings
 
 
@@ -77,5 +79,27 @@ def legacy_redirect_middleware(get_response):
             return HttpResponsePermanentRedirect(f"{paged['base']}?page={paged['page']}")
         found = selectors.legacy_target(old_path=request.path, user=request.user)
         return _redirect(*found) if found else response
+
+    return middleware
+
+
+def page_cache_middleware(get_response):
+    """Serve anonymous readers the pages in settings.PAGE_CACHE_VIEWS from the cache
+    (blog.pagecache); inside the visitor count, so a page from the cache still counts."""
+
+    def middleware(request):
+        if not pagecache.request_cacheable(request):
+            return pagecache.private(request, get_response(request))
+        entry, generation = pagecache.lookup(request)
+        if entry is not None:
+            request.resolver_match = resolve(request.path_info)
+            request.counted_post_id = entry["counted_post_id"]
+            return pagecache.answer(request, pagecache.response_from(entry), entry)
+        response = get_response(request)
+        if not pagecache.storable(request, response):
+            return pagecache.private(request, response)
+        if generation is None:
+            return response
+        return pagecache.answer(request, response, pagecache.store(request, response, generation))
 
     return middleware

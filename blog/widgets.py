@@ -19,8 +19,8 @@ class Widget:
     key: str
     label: str
     template: str
-    # Shared by every reader, so its HTML may be cached for SIDEBAR_CACHE_SECONDS. A widget
-    # with a form (CSRF token) or anything about the reader must say cached=False.
+    # Shared by every reader, so its HTML is cached until anything readers see changes
+    # (blog.pagecache). A widget with anything about the reader must say cached=False.
     cached: bool = True
     # (name in the template's context, function that reads the value): read at most once per
     # page, and only when the widget is shown and not served from the cache.

@@ -10,6 +10,7 @@ from django_comments_xtd import views as xtd_views
 from django_comments_xtd.models import XtdComment
 
 from blog import logins
+from blog.crossorigin import origin_protected
 from comments import accounts, selectors, services
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
@@ -34,6 +35,7 @@ def refuse(request, reason, post=None):
     return render(request, "comments/refused.html", context, status=status)
 
 
+@origin_protected  # no CSRF token: the form is on pages cached for every reader
 @require_POST
 def comment_post(request):
     limit, window = settings.COMMENTS_RATE_LIMIT

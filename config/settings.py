@@ -169,6 +169,7 @@ MIDDLEWARE = [
     "blog.middleware.site_settings_middleware",
     "blog.middleware.legacy_redirect_middleware",
     "blog.stats.middleware.count_views_middleware",
+    "blog.middleware.page_cache_middleware",  # inside the count: a cached page still counts
     "comments.mentions.middleware.mention_headers_middleware",
 ]
 
@@ -202,15 +203,41 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The sidebar widgets every reader sees alike are cached this long (0: never) in each process.
-SIDEBAR_CACHE_SECONDS = int(os.environ.get("SIDEBAR_CACHE_SECONDS", "60"))
+CACHE_TABLE = "newsroom_cache"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "newsroom",
+
+def cache_from_url(url):
+    """CACHE_URL: "" (a table in the blog's own PostgreSQL, `manage.py createcachetable`),
+    redis://host:6379/0 (Django's RedisCache, for several machines) or locmem: (one process)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem:"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsroom"}
+    if url:
+        raise ImproperlyConfigured("CACHE_URL must be redis://..., locmem: or empty (PostgreSQL).")
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
-}
+
+
+# Whole pages for anonymous readers (blog.pagecache) and the shared HTML of the sidebar and
+# menu, in the cache every process and machine shares, invalidated by every change readers can
+# see. PAGE_CACHE_SECONDS bounds how old a cached page gets at all (0: no page cache), and
+# must stay below COMMENTS_TIMEOUT: the comment form's signed time stamp is in it.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+# How long a shared proxy (a CDN) may keep a public page without asking (s-maxage).
+PAGE_CACHE_PROXY_SECONDS = int(os.environ.get("PAGE_CACHE_PROXY_SECONDS", "10"))
+PAGE_CACHE_VIEWS = {
+    "blog:home", "blog:post", "blog:page", "blog:category", "blog:tag", "blog:author",
+    "blog:archive-year", "blog:archive-month", "blog:archive-day",
+    "blog:feed", "blog:feed-atom", "blog:category-feed", "blog:category-feed-atom",
+    "blog:tag-feed", "blog:tag-feed-atom", "blog:author-feed", "blog:author-feed-atom",
+    "comments:feed", "comments:feed-atom", "comments:post-feed", "comments:post-feed-atom",
+    "sitemap",
+}  # fmt: skip
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

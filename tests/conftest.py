@@ -1,6 +1,8 @@
 import os
 
 import pytest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from hypothesis import settings as hypothesis_settings
 from procrastinate import testing
 from procrastinate.contrib.django import app as procrastinate_app
@@ -39,13 +41,40 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    """Each test starts with an empty cache, and sees sidebar widgets as they are right now."""
+def _fresh_cache(settings, monkeypatch):
+    """Each test starts with an empty page cache in memory (tests/blog/test_pagecache.py runs
+    the shared backends, PostgreSQL and Redis), and sees its own writes on the next request:
+    the test's transaction never commits, so the page cache's generation is replaced at once."""
     from django.core.cache import cache
 
+    from blog import pagecache
+
+    settings.CACHES = LOCMEM_CACHE
     cache.clear()
-    settings.SIDEBAR_CACHE_SECONDS = 0
+    monkeypatch.setattr(
+        pagecache, "bump_after_commit", lambda connection: pagecache.generation_bump()
+    )
+
+
+@pytest.fixture
+def uncached(settings):
+    """What rendering a page costs, query by query: no page cache, no cached fragments."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@receiver(setting_changed)
+def _pages_follow_settings(setting, **kwargs):
+    """A test changes settings between two requests; a site in production never does."""
+    from django.conf import settings
+
+    from blog import pagecache
+
+    if setting != "CACHES" and settings.CACHES == LOCMEM_CACHE:
+        pagecache.generation_bump()
 
 
 def pytest_collection_modifyitems(items):

@@ -10,7 +10,7 @@ class FollowersConfig(AppConfig):
     verbose_name = _("Followers")
 
     def ready(self):
-        from blog import desk, widgets
+        from blog import desk, pagecache, widgets
         from blog.followers import deliveries, selectors, services
         from blog.signals import post_published
 
@@ -21,6 +21,7 @@ class FollowersConfig(AppConfig):
             cached=False,
             context=("follower_count", services.active_count),
         )
+        pagecache.ignore_tables("blog_delivery")  # the mailing's ledger: no page shows it
         post_published.connect(deliveries.on_post_published, dispatch_uid="followers")
         desk.register(
             "followers", _("Followers"), "admin/followers/_desk.html", selectors.desk_followers,

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from blog import jobs, ratelimit
+from blog import jobs, pagecache, ratelimit
 from blog.followers.models import Follower
 from blog.mail import blog_sender, header_text
 from blog.models import SiteSettings
@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 BOUNCE_LIMIT = 3  # permanent failures in a row before an address counts as bounced
 CONFIRM_MAX_AGE = 7 * 24 * 3600  # a confirmation link works this long
 COUNT_CACHE_KEY = "followers:active-count"
-COUNT_CACHE_SECONDS = 120
 # Follow requests: per network address, and confirmation emails per email address.
 IP_LIMIT = (10, 3600)
 ADDRESS_LIMITS = [(1, 10 * 60), (3, 24 * 3600)]
@@ -204,11 +203,15 @@ def is_following(user) -> bool:
 
 
 def active_count() -> int:
-    """Active followers, from the cache: the widget's number may be two minutes old."""
-    count = cache.get(COUNT_CACHE_KEY)
+    """Active followers, kept in the cache until anything readers see changes (blog.pagecache):
+    a new or departed follower changes it at once."""
+    generation = pagecache.generation()
+    key = f"{COUNT_CACHE_KEY}:{generation}"
+    count = cache.get(key) if generation else None
     if count is None:
         count = Follower.objects.active().count()
-        cache.set(COUNT_CACHE_KEY, count, COUNT_CACHE_SECONDS)
+        if generation:
+            cache.set(key, count, settings.PAGE_CACHE_SECONDS)
     return count
 
 

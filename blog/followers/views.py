@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from blog.crossorigin import origin_protected
 from blog.followers import services as followers
 from blog.ratelimit import client_ip
 
@@ -35,6 +36,7 @@ def _page(request, state, status=200, **context):
     return render(request, TEMPLATE, {"state": state, **context}, status=status)
 
 
+@origin_protected  # no CSRF token: the sidebar's form is on pages cached for every reader
 def follow(request):
     """GET: the form on a page of its own. POST: follow (signed in) or ask to confirm by email.
 
@@ -87,6 +89,7 @@ def unsubscribe(request, token):
     return _page(request, state, follower=follower)
 
 
+@origin_protected
 @require_POST
 @login_required
 def unfollow(request):

@@ -4,7 +4,6 @@ The features in blog/*/ (followers, media, stats, wordpress) have models of thei
 """
 
 from blog.models.pages import (
-    PAGE_MENU_CACHE_KEY,
     RESERVED_PAGE_SLUGS,
     Page,
     PageQuerySet,
@@ -33,7 +32,6 @@ __all__ = [
     "TaggedPost",
     "AuthorProfile",
     "RESERVED_PAGE_SLUGS",
-    "PAGE_MENU_CACHE_KEY",
     "page_slug_reserved",
     "PageQuerySet",
     "Page",

@@ -4,10 +4,8 @@ import html
 import re
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +24,6 @@ RESERVED_PAGE_SLUGS = frozenset({
     "healthz", "image", "likes", "media", "robots.txt", "search", "security.txt", "sitemap.xml",
     "static", "tag", "webmention", "xmlrpc", "xmlrpc.php",
 })  # fmt: skip
-PAGE_MENU_CACHE_KEY = make_template_fragment_key("page-menu")
 
 
 def page_slug_reserved(slug):
@@ -37,6 +34,11 @@ class PageQuerySet(models.QuerySet):
     def published(self):
         """Pages any reader may see: published, and their publish time has come."""
         return self.filter(status=Page.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled_after(self, moment):
+        """When the next page readers cannot see yet goes live by itself (None: none will)."""
+        waiting = self.filter(status=Page.Status.PUBLISHED, published_at__gt=moment)
+        return waiting.aggregate(next=models.Min("published_at"))["next"]
 
     def in_menu(self):
         """Top-level published pages for the site header, in the editor's order."""
@@ -107,14 +109,9 @@ class Page(TitleMarkup, SlugTree, models.Model):
         self.body = sanitize_html(self.body)
         self.excerpt = " ".join(html.unescape(strip_tags(self.excerpt)).split())
         super().save(*args, **kwargs)
-        transaction.on_commit(lambda: cache.delete(PAGE_MENU_CACHE_KEY))
 
     def get_absolute_url(self):
         return reverse("blog:page", kwargs={"path": self.path})
-
-    def delete(self, *args, **kwargs):
-        transaction.on_commit(lambda: cache.delete(PAGE_MENU_CACHE_KEY))
-        return super().delete(*args, **kwargs)
 
     def clean(self):
         if self.filed_under_itself():

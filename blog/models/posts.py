@@ -101,6 +101,13 @@ class PostQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         )
 
+    def scheduled_after(self, moment):
+        """When the next post readers cannot see yet goes live by itself (None: none will)."""
+        waiting = self.filter(
+            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED], published_at__gt=moment
+        )
+        return waiting.aggregate(next=models.Min("published_at"))["next"]
+
     def for_lists(self):
         return self.select_related("author__profile", "featured_media").prefetch_related(
             "categories", "featured_media__renditions"

@@ -10,7 +10,7 @@ class StatsConfig(AppConfig):
     verbose_name = _("Visits and likes")
 
     def ready(self):
-        from blog import desk, widgets
+        from blog import desk, pagecache, widgets
         from blog.stats import selectors
 
         top = ("top_posts", selectors.top_posts)
@@ -18,6 +18,10 @@ class StatsConfig(AppConfig):
             "top-posts", _("Top posts (most read in 30 days)"), "stats/_widget_top_posts.html",
             context=top,
         )  # fmt: skip
+        # Each view is logged on its own; pages change when the worker folds the log into the
+        # daily counts (top posts, visitor count), and that write ends the cached pages.
+        # Unique-visitor hashes and referrers are for the editors' dashboard only.
+        pagecache.ignore_tables("blog_viewevent", "blog_dailyvisitor", "blog_dailyreferrer")
         total = ("visitor_count", selectors.site_views_total)
         widgets.register(
             "visitor-count", _("Visitor count"), "stats/_widget_visitor_count.html", context=total

@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from blog.crossorigin import origin_protected
 from blog.models import Post
 from blog.stats import likes
 
 
+@origin_protected  # no CSRF token: the form is on pages cached for every reader
 @require_POST
 def post_like(request, post_id):
     """Like a post or take the like back: a plain form post, or a fetch that wants the line."""

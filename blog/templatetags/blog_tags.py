@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from blog import dynamic_blocks, links, selectors, widgets
+from blog import dynamic_blocks, links, pagecache, selectors, widgets
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -41,17 +41,19 @@ def sidebar(context):
         "request": context.get("request"),
         "site_settings": site_settings,
         "widgets": shown,
-        "cache_seconds": settings.SIDEBAR_CACHE_SECONDS,
+        "cache_seconds": settings.PAGE_CACHE_SECONDS,
+        "generation": pagecache.generation(),
         **selectors.sidebar(keys={widget.key for widget in shown}),
     }
 
 
 @register.inclusion_tag("blog/_page_menu.html")
 def page_menu():
-    """The header's page links: one query, none while the cached fragment is fresh."""
+    """The header's page links: one query, none while the cached fragment is current."""
     return {
         "menu_pages": selectors.Once(lambda: list(Page.objects.in_menu())),
-        "cache_seconds": settings.SIDEBAR_CACHE_SECONDS,
+        "cache_seconds": settings.PAGE_CACHE_SECONDS,
+        "generation": pagecache.generation(),
     }
 
 

@@ -10,7 +10,9 @@ class WordPressConfig(AppConfig):
     verbose_name = _("WordPress")
 
     def ready(self):
+        from blog import pagecache
         from blog.media import selectors as media_selectors
         from blog.wordpress import embeds
 
         media_selectors.body_filters.append(embeds.frames)
+        pagecache.ignore_tables("blog_importrun")  # an import's progress; its rows end pages

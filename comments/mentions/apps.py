@@ -11,10 +11,12 @@ class MentionsConfig(AppConfig):
     verbose_name = _("Pingbacks and webmentions")
 
     def ready(self):
-        from blog import widgets
+        from blog import pagecache, widgets
         from blog.signals import post_published
         from comments.mentions import mastodon, outgoing
 
+        # Requests received and pings sent are for editors; pages show the comments they make.
+        pagecache.ignore_tables("comments_mentionrequest", "comments_outgoingping")
         # Pingbacks and webmentions sent when a post goes live, and when an edit adds links.
         post_published.connect(outgoing.on_post_published, dispatch_uid="comments.pings")
         post_save.connect(outgoing.on_post_saved, sender="blog.Post", dispatch_uid="comments.pings")

@@ -5,11 +5,11 @@ from html import escape  # the standard library's: Django's is lazy-aware and sl
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 
+from blog.links import safe_url
 from blog.templatetags.blog_tags import initials
 from comments import selectors
 from comments.forms import CommentForm
@@ -57,19 +57,15 @@ def comment_text(text):
 def comment_avatar(comment, size=40):
     """The commenter's uploaded picture, else initials on a colour made from their address."""
     profile = getattr(comment.user, "profile", None) if comment.user_id else None
+    # f-strings and the standard library's escape, not format_html: once per comment shown.
     if profile and profile.avatar:
-        return format_html(
-            '<img class="comment-avatar" src="{}" alt="" width="{}" height="{}" loading="lazy">',
-            profile.avatar.url,
-            size,
-            size,
+        return mark_safe(
+            f'<img class="comment-avatar" src="{escape(profile.avatar.url)}" alt="" '
+            f'width="{int(size)}" height="{int(size)}" loading="lazy">'
         )
-    return format_html(
-        # A class per 30° of hue, not a style attribute: the CSP refuses inline styles.
-        '<span class="comment-avatar hue-{}" aria-hidden="true">{}</span>',
-        selectors.avatar_hue(comment) // 30,
-        initials(comment.user_name),
-    )
+    # A class per 30° of hue, not a style attribute: the CSP refuses inline styles.
+    hue, letters = selectors.avatar_hue(comment) // 30, initials(comment.user_name)
+    return mark_safe(f'<span class="comment-avatar hue-{hue}" aria-hidden="true">{letters}</span>')
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
@@ -83,6 +79,8 @@ def comment_section(context, post):
     prepare(section["mentions"], post=post, depth=section["depth"], open=False)
     return {
         **section,
+        "threads_html": comments_html(section["threads"], page_query=section["page_query"]),
+        "mentions_html": comments_html(section["mentions"], page_query=section["page_query"]),
         "form": CommentForm(post) if section["open"] else None,
         "request": request,
         "user": request.user,
@@ -110,6 +108,72 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
         node.reply_url = f"{reply_base}{comment.pk}/"
         node.can_reply = open and not comment.is_mention and node.level + 1 < depth
         prepare(node.children, post=post, depth=depth, open=open, reply_base=reply_base)
+
+
+def comments_html(nodes, *, page_query: str = "") -> str:
+    """The <li> of each comment and its replies, as comments/_comment.html used to print them.
+
+    Built in Python from what prepare() worked out (everything from the reader escaped here):
+    a template include per comment cost about 0.5 ms, this costs a few hundredths of that.
+    """
+    return mark_safe("".join(_comment_li(node, page_query) for node in nodes))
+
+
+def _comment_li(node, page_query: str) -> str:
+    c = node.comment
+    classes = f"comment depth-{node.level + 1}"
+    if c.is_mention:
+        classes += f" {c.kind}"
+        body = _mention_body(node)
+    else:
+        body = _comment_body(node, page_query)
+    if node.by_author:
+        classes += " bypostauthor"
+    children = ""
+    if node.children:
+        replies = comments_html(node.children, page_query=page_query)
+        children = f'<ol class="children">{replies}</ol>'
+    return (
+        f'\n<li id="{node.html_id}" class="{classes}">\n  <article class="comment-body">'
+        f"{body}\n  </article>\n  {children}\n</li>"
+    )
+
+
+def _linked_name(url: str, name: str) -> str:
+    url = safe_url(url)
+    if url:
+        return f'<a class="url" href="{escape(url)}" rel="nofollow ugc">{escape(name)}</a>'
+    return escape(name)
+
+
+def _mention_body(node) -> str:
+    c = node.comment
+    source = _linked_name(c.source_url, c.source_title or c.user_name)
+    return (
+        f'\n    <p class="comment-meta"><span class="mention-kind">'
+        f"{escape(str(c.get_kind_display()))}:</span> {source}</p>"
+        f'\n    <div class="comment-content">{node.text}</div>'
+    )
+
+
+def _comment_body(node, page_query: str) -> str:
+    c, name = node.comment, escape(node.comment.user_name)
+    badge = ' <span class="author-badge">Author</span>' if node.by_author else ""
+    reply = ""
+    if node.can_reply:
+        reply = (
+            f'\n    <p class="reply"><a class="comment-reply-link" href="{node.reply_url}" '
+            f'data-reply-to="{node.reply_to}" data-reply-name="{name}" '
+            f'aria-label="Reply to {name}">Reply</a></p>'
+        )
+    return (
+        f'\n    <header class="comment-meta">\n      {node.avatar}\n'
+        f'      <span class="comment-author">'
+        f"{_linked_name(c.user_url, c.user_name)}{badge}</span>\n"
+        f'      <a class="comment-permalink" href="{escape(page_query)}#{node.html_id}">'
+        f'<time datetime="{node.iso_date}">{escape(node.date)}</time></a>\n    </header>'
+        f'\n    <div class="comment-content">{node.text}</div>{reply}'
+    )
 
 
 def date_label(local) -> str:

@@ -139,6 +139,7 @@ def test_feed_of_something_unknown_is_404(client, url):
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.usefixtures("uncached")
 def test_feed_runs_a_fixed_number_of_queries(client):
     make_post("One", categories=[make_category()])
     client.get("/feed/")

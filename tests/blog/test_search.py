@@ -101,6 +101,7 @@ def test_search_query_is_escaped_on_the_page(client):
     assert "&lt;script&gt;alert(1)" in page
 
 
+@pytest.mark.usefixtures("uncached")
 def test_search_page_runs_a_fixed_number_of_queries(client):
     make_post("Vienna one", tags=["a"], categories=[make_category()])
     client.get("/search/?q=vienna")

@@ -166,6 +166,7 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.usefixtures("uncached")
 @pytest.mark.parametrize("url", ["/", "/category/world/", "/tag/common/", "/author/writer/"])
 def test_list_pages_run_a_fixed_number_of_queries(client, url):
     posts = make_many(2)
@@ -178,6 +179,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client, url):
     assert count_queries(client, url) == few
 
 
+@pytest.mark.usefixtures("uncached")
 @pytest.mark.parametrize("url", ["/2024/", "/2024/03/", "/search/?q=story"])
 def test_archive_and_search_pages_run_a_fixed_number_of_queries(client, url):
     when = timezone.now().replace(2024, 3, 10, 12)
@@ -189,6 +191,7 @@ def test_archive_and_search_pages_run_a_fixed_number_of_queries(client, url):
     assert count_queries(client, url) == few
 
 
+@pytest.mark.usefixtures("uncached")
 def test_post_page_runs_a_fixed_number_of_queries(client):
     plain = make_post("Plain", days_ago=3)
     client.get(plain.get_absolute_url())

@@ -48,7 +48,8 @@ def test_sidebar_leaves_out_widgets_not_listed(client):
     assert "Recent posts" not in html
 
 
-def test_hidden_widgets_cost_no_queries(client):
+def test_hidden_widgets_cost_no_queries(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what rendering costs: no page or fragment cache
     make_post(tags=["Iran"])
     configure(sidebar_widgets="search")
     client.get("/")

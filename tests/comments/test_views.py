@@ -378,6 +378,7 @@ def count_queries(client, url):
     return len(queries)
 
 
+@pytest.mark.usefixtures("uncached")
 def test_post_page_query_count_does_not_grow_with_comments(client, rules):
     small, big = make_post("Small"), make_post("Big")
     make_comment(small)
@@ -392,6 +393,7 @@ def test_post_page_query_count_does_not_grow_with_comments(client, rules):
     )
 
 
+@pytest.mark.usefixtures("uncached")
 def test_post_page_query_count_is_the_same_signed_in(client, rules):
     post = make_post()
     make_comment(post)

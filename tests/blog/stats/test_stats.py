@@ -330,6 +330,7 @@ def test_top_posts_widget_leaves_out_drafts(client):
     assert "Unpublished scoop" not in client.get("/").content.decode()
 
 
+@pytest.mark.usefixtures("uncached")
 def test_home_page_queries_do_not_grow_with_the_stats(client):
     posts = [make_post(f"Story {i}") for i in range(3)]
     client.get("/")

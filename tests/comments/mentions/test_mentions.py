@@ -300,6 +300,7 @@ def test_mention_source_title_is_escaped(client, rules):
     assert "&lt;b&gt;x&lt;/b&gt;" in body
 
 
+@pytest.mark.usefixtures("uncached")
 @pytest.mark.parametrize("separate", [False, True])
 def test_post_page_queries_do_not_grow_with_mentions(client, rules, separate):
     rules.mentions_separate = separate
