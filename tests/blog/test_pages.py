@@ -246,7 +246,7 @@ def test_header_menu_lists_top_level_published_pages_in_menu_order(client):
 def test_cached_header_menu_costs_no_query_and_changes_when_a_page_is_saved(
     client, settings, django_capture_on_commit_callbacks
 ):
-    settings.SIDEBAR_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 60
     make_page("About")
     client.get("/")
     with CaptureQueriesContext(connection) as queries:

@@ -205,7 +205,7 @@ def test_post_page_runs_a_fixed_number_of_queries(client):
 
 def test_sidebar_widgets_are_cached_between_requests_but_not_forms(client, settings):
     make_many(3)
-    settings.SIDEBAR_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_SECONDS = 60
     first = count_queries(client, "/")
     second = count_queries(client, "/")
     assert second <= first - 4  # categories, tags, recent posts and months come from the cache
