@@ -2,7 +2,6 @@ import re
 
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
 from blog import pagecache
@@ -90,9 +89,12 @@ def page_cache_middleware(get_response):
     def middleware(request):
         if not pagecache.request_cacheable(request):
             return pagecache.private(request, get_response(request))
+        match = pagecache.cached_view(request.path_info)
+        if match is None:  # /healthz, robots.txt, a form's endpoint: no round trip to the cache
+            return get_response(request)
         entry, generation = pagecache.lookup(request)
         if entry is not None:
-            request.resolver_match = resolve(request.path_info)
+            request.resolver_match = match
             request.counted_post_id = entry["counted_post_id"]
             return pagecache.answer(request, pagecache.response_from(entry), entry)
         response = get_response(request)

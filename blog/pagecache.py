@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -164,6 +165,16 @@ def request_cacheable(request) -> bool:
 def is_cached_view(request) -> bool:
     match = request.resolver_match
     return match is not None and match.view_name in settings.PAGE_CACHE_VIEWS
+
+
+def cached_view(path: str):
+    """The URL match of a path whose pages the cache keeps (settings.PAGE_CACHE_VIEWS), else
+    None: other addresses cost no round trip to the cache."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match if match.view_name in settings.PAGE_CACHE_VIEWS else None
 
 
 def page_key(request) -> str:

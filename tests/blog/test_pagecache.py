@@ -286,6 +286,12 @@ def test_reader_who_liked_sees_their_own_like():
     assert "You like this." not in text(post.get_absolute_url())
 
 
+def test_addresses_the_cache_never_keeps_cost_no_round_trip_to_it(django_assert_num_queries):
+    make_post()
+    with django_assert_num_queries(0):  # with the cache in PostgreSQL, a cache read is a query
+        assert Client().get("/healthz").status_code == 200
+
+
 def test_cached_page_carries_no_token_cookie_or_nonce():
     post = make_post()
     make_comment(post)
