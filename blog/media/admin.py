@@ -104,38 +104,11 @@ class ImageAdmin(admin.ModelAdmin):
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
+        words = ["title", "alt_text", "caption", "description", "credit", "pinned"]
         if obj is None:
-            return [
-                (
-                    None,
-                    {
-                        "fields": [
-                            "file",
-                            "title",
-                            "alt_text",
-                            "caption",
-                            "description",
-                            "credit",
-                            "pinned",
-                        ]
-                    },
-                )
-            ]
+            return [(None, {"fields": ["file", *words]})]
         return [
-            (
-                None,
-                {
-                    "fields": [
-                        "preview",
-                        "title",
-                        "alt_text",
-                        "caption",
-                        "description",
-                        "credit",
-                        "pinned",
-                    ]
-                },
-            ),
+            (None, {"fields": ["preview", *words]}),
             (_("File"), {"fields": ["size", "renditions_made", "uploaded_by", "uploaded_at"]}),
             (_("Where it is used"), {"fields": ["used_in"]}),
         ]
