@@ -19,8 +19,8 @@ import os
 import subprocess
 import sys
 
-from loadgen import generator_name, load, wait_until_up
-from post_page import PYTHON, ROOT, bench_env, free_port, manage, post_url
+from loadgen import generator_name, load
+from post_page import PYTHON, ROOT, bench_env, demo_site, free_port, gunicorn, post_url
 
 PEER_PORT = 8080
 PEER_POST = "/2014/09/15/why-iran-was-not-invited-to-the-anti-isis-club/"
@@ -52,10 +52,7 @@ def peer_up() -> bool:
 
 
 def prepare(env):
-    subprocess.run([PYTHON, "config/dbcheck.py", "create"], cwd=ROOT, env=env, check=True)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    demo_site(env)
     env = {**env, "PYTHONPATH": str(ROOT)}
     out = subprocess.run([PYTHON, "manage.py", "shell", "--no-imports", "-c", TOP_UP], cwd=ROOT,
                          env=env, check=True, text=True, capture_output=True)  # fmt: skip
@@ -75,15 +72,9 @@ def main():
     path = post_url(env)
     peer = peer_up()
     port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
     s, c = args.seconds, args.connections
     rows = []
-    try:
-        wait_until_up(port)
+    with gunicorn(env, port, args.workers):
         for target, cookie in [
             (path, READER_COOKIE),
             (path, None),
@@ -100,9 +91,6 @@ def main():
             rows.append(("WordPress front page", load(PEER_PORT, "/", s, c)))
         rows.append(("our home, uncached", load(port, "/", s, c, READER_COOKIE)))
         rows.append(("our home, cached", load(port, "/", s, c)))
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     report(rows, args, path, responses, peer)
 
 

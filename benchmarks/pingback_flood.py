@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dj_database_url
 import psycopg
 from loadgen import AGENT, wait_until_up
-from post_page import PYTHON, ROOT, bench_env, free_port, manage, post_url
+from post_page import PYTHON, ROOT, bench_env, demo_site, free_port, post_url
 
 SOURCE_HOSTS = ["127.0.0.1", "127.0.0.2"]  # 10 a host at most (PING_RATE_LIMIT_SOURCE_HOST)
 GUNICORN_WORKERS = 3
@@ -209,10 +209,7 @@ def main():
         os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1/newsroom_bench_pings")
     )
     env.update(ALLOW_LOOPBACK_FETCH="1", WORKER_CONCURRENCY="4", LOG_LEVEL="ERROR")
-    subprocess.run([PYTHON, "config/dbcheck.py", "create"], cwd=ROOT, env=env, check=True)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    demo_site(env)
     target = post_url(env)
     servers = source_servers(args.delay)
 

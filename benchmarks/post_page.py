@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from loadgen import generator_name, load, wait_until_up
@@ -39,6 +40,30 @@ def bench_env(database_url):
 
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def demo_site(env):
+    """The benchmark's own database, made if missing, migrated, with the demo content."""
+    subprocess.run([PYTHON, "config/dbcheck.py", "create"], cwd=ROOT, env=env, check=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+@contextmanager
+def gunicorn(env, port, workers, *options):
+    """gunicorn serving the blog on 127.0.0.1:port while the block runs, answering already."""
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning", *options],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        wait_until_up(port)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def free_port():
@@ -71,26 +96,14 @@ def main():
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1/newsroom_bench"
     )
     env = bench_env(database_url)
-    subprocess.run([PYTHON, "config/dbcheck.py", "create"], cwd=ROOT, env=env, check=True)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
+    demo_site(env)
     path = post_url(env)
 
     port = free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        wait_until_up(port)
+    with gunicorn(env, port, args.workers):
         load(port, path, 2, args.connections)  # warm up both workers' caches
         trivial = load(port, "/healthz", args.seconds, args.connections)
         post = load(port, path, args.seconds, args.connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
     generator = generator_name()
     print(f"load generator: {generator}, {args.connections} connections, {args.seconds}s each")
