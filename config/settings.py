@@ -410,6 +410,12 @@ COMMENTS_RATE_LIMIT = (8, 10 * 60)  # comment posts from one address per window 
 # to X-Forwarded-For, TRUSTED_PROXIES=N lets rate limits and unique visitors see the reader's
 # address instead of the proxy's.
 COUNT_VIEWS = env_bool("COUNT_VIEWS", default=True)
+# A process writes its counted views together, in one INSERT, at the end of a request once this
+# many seconds have passed since its last write or this many wait, and when it exits
+# (blog.stats.services.views_flush_due): no write per view on a busy blog. Tests write each view
+# at once (VIEWS_FLUSH_SECONDS=0).
+VIEWS_FLUSH_SECONDS = float(os.environ.get("VIEWS_FLUSH_SECONDS", "1"))
+VIEWS_FLUSH_SIZE = int(os.environ.get("VIEWS_FLUSH_SIZE", "500"))
 TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 LOGGING = {

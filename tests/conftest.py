@@ -41,6 +41,17 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _views_written_at_once(settings):
+    """Each counted view is in the database when the request ends (blog.stats buffers them in
+    production); what a test leaves waiting does not leak into the next one."""
+    from blog.stats import services
+
+    settings.VIEWS_FLUSH_SECONDS = 0
+    yield
+    services._Buffer.events = []
+
+
 LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 

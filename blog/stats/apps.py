@@ -18,7 +18,7 @@ class StatsConfig(AppConfig):
             "top-posts", _("Top posts (most read in 30 days)"), "stats/_widget_top_posts.html",
             context=top,
         )  # fmt: skip
-        # Each view is logged on its own; pages change when the worker folds the log into the
+        # Views are logged in batches per process; pages change when the worker folds the log into the
         # daily counts (top posts, visitor count), and that write ends the cached pages.
         # Unique-visitor hashes and referrers are for the editors' dashboard only.
         pagecache.ignore_tables("blog_viewevent", "blog_dailyvisitor", "blog_dailyreferrer")

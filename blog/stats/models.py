@@ -1,5 +1,6 @@
-"""Visits and likes. A page view only INSERTs a ViewEvent; a periodic task folds the events into
-the daily tables (blog.stats.views_fold), so no request waits on another's row lock."""
+"""Visits and likes. A page view is a ViewEvent, written with the process's other waiting views
+in one INSERT (blog.stats.services.views_flush); a periodic task folds the events into the daily
+tables (blog.stats.views_fold), so no request waits on another's row lock."""
 
 from django.conf import settings
 from django.db import models
