@@ -18,8 +18,8 @@ class StatsConfig(AppConfig):
             "top-posts", _("Top posts (most read in 30 days)"), "stats/_widget_top_posts.html",
             context=top,
         )  # fmt: skip
-        # Views are logged in batches per process; pages change when the worker folds the log into the
-        # daily counts (top posts, visitor count), and that write ends the cached pages.
+        # Views are logged in batches per process; pages change when the worker folds the log
+        # into the daily counts (top posts, visitor count), and that write ends the cached pages.
         # Unique-visitor hashes and referrers are for the editors' dashboard only.
         pagecache.ignore_tables("blog_viewevent", "blog_dailyvisitor", "blog_dailyreferrer")
         total = ("visitor_count", selectors.site_views_total)
