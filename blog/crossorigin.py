@@ -1,10 +1,11 @@
 """Cross-site request forgery protection for the forms on cached public pages.
 
 A page served from the page cache (blog.pagecache) is the same for every reader, so it cannot
-carry one reader's CSRF token. The forms on it (comment, like, follow) are protected the way
-Go's net/http CrossOriginProtection and the django-modern-csrf package do it instead: a browser
-says where a request comes from (Sec-Fetch-Site in every current browser, Origin in all since
-2020 for a POST), and only requests from this site's own pages are let through. A request that
+carry one reader's CSRF token. The forms on it (comment, like, follow, the sign-in buttons of
+comments.signin) are protected the way Go's net/http CrossOriginProtection and the
+django-modern-csrf package do it instead: a browser says where a request comes from
+(Sec-Fetch-Site in every current browser, Origin in all since 2020 for a POST), and only
+requests from this site's own pages are let through. A request that
 carries neither header did not come from a current browser; for it, Django's token check runs
 as before, so nothing is weaker than with the token alone.
 """

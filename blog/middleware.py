@@ -96,6 +96,7 @@ def page_cache_middleware(get_response):
         if entry is not None:
             request.resolver_match = match
             request.counted_post_id = entry["counted_post_id"]
+            pagecache.restore_attributes(request, entry)
             return pagecache.answer(request, pagecache.response_from(entry), entry)
         response = get_response(request)
         if not pagecache.storable(request, response):

@@ -149,6 +149,20 @@ COPIES_MAX = 200
 _copies: dict[str, dict] = {}
 # Headers the outer middleware sets afresh on every answer, or that belong to one reader.
 _NOT_STORED = {"set-cookie", "content-security-policy", "content-security-policy-report-only"}
+# Request attributes a page's rendering leaves for a middleware outside the cache to read.
+REMEMBERED_ATTRIBUTES: set[str] = set()
+
+
+def remember_request_attributes(*names: str) -> None:
+    """A page's rendering sets these on the request for an outer middleware (the sign-in
+    buttons name their providers for the CSP's form-action): they are stored with the page and
+    set again when it is served from the cache, where nothing renders."""
+    REMEMBERED_ATTRIBUTES.update(names)
+
+
+def restore_attributes(request, entry: dict) -> None:
+    for name, value in entry.get("attributes", {}).items():
+        setattr(request, name, value)
 
 
 def request_cacheable(request) -> bool:
@@ -244,6 +258,9 @@ def store(request, response, generation: str) -> dict:
         "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
         "last_modified": int(timezone.now().timestamp()),
         "counted_post_id": getattr(request, "counted_post_id", None),
+        "attributes": {
+            name: getattr(request, name) for name in REMEMBERED_ATTRIBUTES if hasattr(request, name)
+        },
         "expires": time.time() + settings.PAGE_CACHE_SECONDS,
     }
     cache.set(page_key(request), entry, settings.PAGE_CACHE_SECONDS)

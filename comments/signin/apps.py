@@ -13,8 +13,11 @@ class SigninConfig(AppConfig):
         from allauth.account.signals import user_signed_up
         from allauth.socialaccount.signals import social_account_added
 
+        from blog import pagecache
         from comments.signin import services
 
         # The provider's picture is copied here by a task, once the account exists.
         user_signed_up.connect(services.on_signed_up, dispatch_uid="signin.avatar")
         social_account_added.connect(services.on_account_added, dispatch_uid="signin.avatar")
+        # The buttons' providers, for the CSP's form-action (middleware.py), on cached pages too.
+        pagecache.remember_request_attributes("signin_origins")

@@ -1,5 +1,13 @@
 """The sign-in endpoints: allauth's OAuth 2.0 views, with a rate limit on starting a sign-in
-and a clear page, never a 500, whatever a provider answers."""
+and a clear page, never a 500, whatever a provider answers.
+
+Starting a sign-in is a POST from the provider buttons, which sit under the comment form of
+every post page. Those pages are cached for every reader (blog.pagecache), so the buttons carry
+no CSRF token (a token is one reader's secret, and a page that shows one is never cached): the
+start takes a post from this site's own pages only, by the browser's Sec-Fetch-Site or Origin
+header, with Django's token check for a request that sends neither, as the comment form does
+(blog.crossorigin.origin_protected). The callback is a GET protected by OAuth's state.
+"""
 
 import logging
 from functools import wraps
@@ -13,6 +21,7 @@ from django.shortcuts import render
 from requests import RequestException
 
 from blog import ratelimit
+from blog.crossorigin import origin_protected
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +50,7 @@ def login_view(provider_class):
     adapter = provider_class.oauth2_adapter_class
     view = guarded(OAuth2LoginView.adapter_view(adapter), provider_class)
 
+    @origin_protected  # no CSRF token: the buttons are on pages cached for every reader
     @wraps(view)
     def start(request, *args, **kwargs):
         limit, window = START_LIMIT

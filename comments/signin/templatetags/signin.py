@@ -15,8 +15,9 @@ def allow_form_action(request, providers) -> None:
 @register.inclusion_tag("signin/_buttons.html", takes_context=True)
 def signin_buttons(context, next_url="", lead="", after=""):
     """A button for each provider that has a client id (admin or environment), in the order
-    of comments.signin.providers; each starts the sign-in by POST, with the CSRF token. lead
-    and after are lines shown before and after the buttons, when there are any."""
+    of comments.signin.providers; each starts the sign-in by POST, without a CSRF token (the
+    buttons are on cached pages; comments.signin.views checks where the post comes from).
+    lead and after are lines shown before and after the buttons, when there are any."""
     request = context["request"]
     providers = get_adapter().list_providers(request)
     allow_form_action(request, providers)
@@ -34,7 +35,6 @@ def signin_buttons(context, next_url="", lead="", after=""):
         "next": next_url,
         "lead": lead,
         "after": after,
-        "csrf_token": context.get("csrf_token"),
     }
 
 
