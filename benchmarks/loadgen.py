@@ -47,6 +47,7 @@ def _client(port, path, seconds, counter, cookie=None):
 
 
 def python_load(port, path, seconds, connections, cookie=None):
+    """(requests/second, requests answered) from processes of Python's http.client."""
     counter = multiprocessing.Value("i", 0)
     procs = [
         multiprocessing.Process(target=_client, args=(port, path, seconds, counter, cookie))
@@ -56,10 +57,11 @@ def python_load(port, path, seconds, connections, cookie=None):
         proc.start()
     for proc in procs:
         proc.join()
-    return counter.value / seconds
+    return counter.value / seconds, counter.value
 
 
 def wrk_load(port, path, seconds, connections, cookie=None):
+    """(requests/second, requests answered) as wrk reports them."""
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
          *(f"-H{name}: {value}" for name, value in _headers(cookie).items()),
@@ -68,12 +70,18 @@ def wrk_load(port, path, seconds, connections, cookie=None):
     ).stdout  # fmt: skip
     if "Non-2xx" in out:
         raise SystemExit(f"{path} gave errors under load:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    answered = int(re.search(r"(\d+) requests in", out).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), answered
 
 
 def load(port, path, seconds, connections, cookie=None):
     """Requests/second that path sustains for the given seconds and connections (with a
     Cookie header when given: a reader the page cache does not serve)."""
+    return load_counted(port, path, seconds, connections, cookie)[0]
+
+
+def load_counted(port, path, seconds, connections, cookie=None):
+    """(requests/second, requests answered): load() and how many answers it counted."""
     run = wrk_load if shutil.which("wrk") else python_load
     return run(port, path, seconds, connections, cookie)
 
