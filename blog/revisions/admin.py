@@ -71,9 +71,12 @@ class PostRevisionsMixin:
             return
         latest = post.revisions.filter(kind=Revision.Kind.REVISION).first()
         restore = reverse("admin:blog_post_revision_restore", args=[post.pk, autosave.pk])
-        compare = reverse("admin:blog_post_revisions", args=[post.pk])
+        # Compare: with the latest revision; a draft its first autosave made has none yet,
+        # and the restore page compares the autosave with the post as it is.
+        compare = restore
         if latest:
-            compare += "?" + urlencode({"a": latest.pk, "b": autosave.pk})
+            query = urlencode({"a": latest.pk, "b": autosave.pk})
+            compare = reverse("admin:blog_post_revisions", args=[post.pk]) + "?" + query
         text = _("There is an autosave of this post that is more recent than the version below.")
         self.message_user(request, format_html(
             '<span class="autosave-server-notice">{} <a href="{}">{}</a> · <a href="{}">{}</a>'

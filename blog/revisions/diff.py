@@ -23,6 +23,8 @@ _WORDS = re.compile(r"\s+|\S+")
 
 @dataclass
 class Row:
+    """One line of a field on each side, as HTML; changed when the two differ."""
+
     old: SafeString | None  # None: the line is not on that side
     new: SafeString | None
     changed: bool
@@ -30,6 +32,8 @@ class Row:
 
 @dataclass
 class Field:
+    """A field of the post (title, body, tags, ...) and its rows."""
+
     label: str
     rows: list[Row]
 

@@ -1,4 +1,7 @@
+import html
+
 from django import forms
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
@@ -17,7 +20,12 @@ class AutosaveForm(forms.Form):
     excerpt = forms.CharField(label=_("excerpt"), required=False, max_length=10_000)
     body = forms.CharField(label=_("body"), required=False, strip=False, max_length=MAX_BODY)
 
+    def clean_excerpt(self) -> str:
+        """Plain text on one line, as Post.save keeps an excerpt."""
+        return " ".join(html.unescape(strip_tags(self.cleaned_data["excerpt"])).split())
+
     def has_text(self) -> bool:
+        """Whether anything was typed: an empty form makes no draft."""
         data = self.cleaned_data
         texts = (data["title"], data["excerpt"], html_text(data["body"]))
         return any(text.strip() for text in texts)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from blog.history import importing_history
 from blog.models import Category, Post
 from blog.revisions.models import Revision
-from blog.sanitize import sanitize_html, sanitize_title
+from blog.sanitize import sanitize_html
 
 Image = Post._meta.get_field("featured_media").related_model  # blog.media's, not imported
 
@@ -113,10 +113,11 @@ def revision_missing(*, revision: Revision) -> list[str]:
 def autosave_store(*, post: Post, user, title: str, excerpt: str, body: str) -> Revision:
     """Keep the text of a form being written as the editor's one autosave of the post,
     replacing their previous one (WordPress keeps one per editor and post). The post itself
-    is not changed."""
+    is not changed. Kept as Post.save keeps them: the title as typed (its markup is cleaned
+    where it is shown), the body sanitized; the excerpt comes as AutosaveForm leaves it."""
     revision, _ = Revision.objects.update_or_create(
         post=post, author=user, kind=Revision.Kind.AUTOSAVE,
-        defaults={"title": sanitize_title(title), "excerpt": excerpt, "body": sanitize_html(body),
+        defaults={"title": title, "excerpt": excerpt, "body": sanitize_html(body),
                   "created_at": timezone.now(), **_filing(post)},
     )  # fmt: skip
     return revision
@@ -127,7 +128,7 @@ def autosave_draft(*, user, title: str, excerpt: str, body: str) -> Post:
     WordPress's auto-draft, so a closed tab leaves it on the desk. Later autosaves of the
     form go to this post; its first save through the form is its first revision."""
     return Post.objects.create(
-        author=user, status=Post.Status.DRAFT, title=sanitize_title(title), excerpt=excerpt,
+        author=user, status=Post.Status.DRAFT, title=title, excerpt=excerpt,
         body=body,
     )  # fmt: skip
 

@@ -166,3 +166,18 @@ def test_saving_the_form_deletes_the_editors_autosave(client, editor):
               slug=post.slug)  # fmt: skip
     assert not post.revisions.filter(kind=Revision.Kind.AUTOSAVE).exists()
     assert not any("autosave" in m for m in messages_of(client.get(change_url(post))))
+
+
+def test_an_autosave_that_says_what_the_post_says_is_not_offered(client, editor):
+    post = make_post("Q&A: the talks", author=editor, excerpt="Who, what.", body="<p>Words.</p>")
+    client.post(autosave_url(post), text(title="Q&A: the talks", excerpt=" Who,\n what. ",
+                                          body="<p>Words.</p>"))  # fmt: skip
+    assert post.revisions.filter(kind=Revision.Kind.AUTOSAVE).exists()
+    assert messages_of(client.get(change_url(post))) == []
+
+
+def test_autosave_runs_a_fixed_number_of_queries(client, editor, django_assert_max_num_queries):
+    post = make_post(author=editor, categories=[], tags=["a", "b", "c"])
+    client.post(autosave_url(post), text())
+    with django_assert_max_num_queries(13):
+        assert client.post(autosave_url(post), text(body="<p>More.</p>")).status_code == 200
