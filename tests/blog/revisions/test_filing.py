@@ -126,9 +126,7 @@ def test_a_wordpress_import_keeps_no_revisions():
     assert not Revision.objects.exists()
 
 
-def test_restore_page_runs_a_fixed_number_of_queries(
-    client, editor, django_assert_max_num_queries
-):
+def test_restore_page_runs_a_fixed_number_of_queries(client, editor, django_assert_max_num_queries):
     post, _, _ = filed_then_refiled(client)
     url = f"/admin/blog/post/{post.pk}/revisions/{post.revisions.last().pk}/restore/"
     with django_assert_max_num_queries(16):
