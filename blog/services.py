@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from blog.models import Category, Post
-from blog.signals import post_published
+from blog.signals import post_edited, post_published
 
 
 def post_announce(*, post_id: int) -> bool:
@@ -61,4 +61,6 @@ def post_quick_draft(*, author, title: str, text: str) -> Post:
     becomes a paragraph of the body."""
     paragraphs = [" ".join(part.split()) for part in text.replace("\r\n", "\n").split("\n\n")]
     body = "".join(f"<p>{escape(part)}</p>" for part in paragraphs if part)
-    return Post.objects.create(title=title, body=body, author=author, status=Post.Status.DRAFT)
+    post = Post.objects.create(title=title, body=body, author=author, status=Post.Status.DRAFT)
+    post_edited.send(sender=Post, post=post, user=author)
+    return post

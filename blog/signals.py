@@ -7,6 +7,10 @@ from django.dispatch import Signal
 # Receivers get ``post`` (a blog.models.Post).
 post_published = Signal()
 
+# Sent after a person saves a post outside the post form (the desk's quick draft), so the
+# revisions keep it as they keep the form's saves. Receivers get ``post`` and ``user``.
+post_edited = Signal()
+
 # Sent for each post a feed lists; receivers return a list of
 # django.utils.feedgenerator.Enclosure (the image library adds the featured image).
 feed_item_enclosures = Signal()

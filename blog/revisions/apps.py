@@ -8,3 +8,9 @@ class RevisionsConfig(AppConfig):
     name = "blog.revisions"
     label = "revisions"
     verbose_name = _("Revisions")
+
+    def ready(self):
+        from blog.revisions import receivers
+        from blog.signals import post_edited
+
+        post_edited.connect(receivers.revision_on_edit, dispatch_uid="revisions-post-edited")

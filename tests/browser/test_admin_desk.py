@@ -138,31 +138,6 @@ def test_desk_moderates_and_takes_a_quick_draft(page, phone_page):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-# Revisions
-
-
-def test_editor_compares_two_revisions_and_restores_one(page, phone_page):
-    from blog.revisions.models import Revision
-
-    editor = make_user("editor", group="Editor")
-    post = make_post("Talks resume in Vienna", body="<p>Negotiators met again on Monday.</p>")
-    Revision.objects.create(post=post, author=editor, title="Talks resume",
-                            body="<p>Negotiators met on Monday.</p><p>More soon.</p>")  # fmt: skip
-    Revision.objects.create(post=post, author=editor, title=post.title, body=post.body)
-    login(page, "editor")
-    page.goto(f"/admin/blog/post/{post.pk}/revisions/")
-    page.click("text=Compare the two chosen")
-    page.locator("table.diff").wait_for()
-    screenshot(page, "admin-revisions-1280")
-    page.locator("button", has_text="Restore").first.click()
-    page.wait_for_selector("text=The revision was restored.")
-    post.refresh_from_db()
-    assert post.title == "Talks resume"
-    login(phone_page, "editor")
-    phone_page.goto(f"/admin/blog/post/{post.pk}/revisions/?a=1&b=2")
-    screenshot(phone_page, "admin-revisions-390")
-
-
 # The image picker
 
 

@@ -51,9 +51,8 @@ def test_revisions_page_compares_two_revisions_side_by_side(client, editor):
     newer, older = post.revisions.all()
     html = client.get(f"/admin/blog/post/{post.pk}/revisions/",
                       {"a": older.pk, "b": newer.pk}).content.decode()  # fmt: skip
-    assert 'class="diff"' in html
-    assert "First" in html and "Second" in html
-    assert 'class="diff_chg"' in html or 'class="diff_sub"' in html
+    assert 'class="revision-diff"' in html
+    assert "<del>First</del>" in html and "<ins>Second</ins>" in html
 
 
 def test_restoring_a_revision_puts_its_text_back_and_is_a_revision_itself(client, editor):
@@ -67,19 +66,23 @@ def test_restoring_a_revision_puts_its_text_back_and_is_a_revision_itself(client
     assert latest.title == "Talks resume" and latest.note.startswith("Restored the revision of")
 
 
-def test_restore_is_post_only(client, editor):
+def test_restore_asks_first_and_shows_what_would_change(client, editor):
     post = write_twice(client)
     url = f"/admin/blog/post/{post.pk}/revisions/{post.revisions.last().pk}/restore/"
-    assert client.get(url).status_code == 405
+    html = client.get(url).content.decode()
+    assert "Restore the revision of" in html and 'value="Restore this revision"' in html
+    assert "<del>Second</del>" in html and "<ins>First</ins>" in html
+    post.refresh_from_db()
+    assert post.title == "Talks resume in Vienna"  # the GET changed nothing
 
 
 def test_authors_cannot_see_or_restore_revisions_of_others_posts(client):
     other = make_post("Someone else's")
     revision = Revision.objects.create(post=other, title="Old", body="<p>Old</p>")
     client.force_login(make_user("author", group="Author"))
-    assert client.get(f"/admin/blog/post/{other.pk}/revisions/").status_code == 404
+    assert client.get(f"/admin/blog/post/{other.pk}/revisions/").status_code == 403
     response = client.post(f"/admin/blog/post/{other.pk}/revisions/{revision.pk}/restore/")
-    assert response.status_code == 404
+    assert response.status_code == 403
     other.refresh_from_db()
     assert other.title == "Someone else's"
 
