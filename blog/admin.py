@@ -300,6 +300,9 @@ class PageAdmin(admin.ModelAdmin):
         (_("Menu"), {"fields": ["show_in_menu", "menu_order"]}),
     ]
 
+    class Media:
+        js = ["blog/admin/image-picker.js"]  # the figure dialog's "Browse…": blog.media's library
+
     def view_on_site(self, page):
         """The page's own address: editors see a draft or private page there too."""
         return page.get_absolute_url()
