@@ -98,6 +98,7 @@ class PostAdmin(admin.ModelAdmin):
             "blog/admin/tag-autocomplete.js",
             "blog/admin/publish-box.js",
             "blog/admin/autosave.js",
+            "blog/admin/post-preview.js",
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -181,11 +182,17 @@ class PostAdmin(admin.ModelAdmin):
         return self.response_publish_box(request, obj) or super().response_change(request, obj)
 
     def response_publish_box(self, request, obj):
-        """Save draft and Preview stay on the form (Preview of a saved post opens the preview,
-        in the new tab its button asked for); a scheduled post says when it goes out."""
+        """Save draft and Preview stay on the form (Preview opens the preview in a new tab:
+        a saved post's by its button's formtarget, a new one's by post-preview.js); a
+        scheduled post says when it goes out."""
         change_url = reverse("admin:blog_post_change", args=[obj.pk])
         if "_preview" in request.POST and request.resolver_match.url_name.endswith("_change"):
             return redirect(obj.get_absolute_url())
+        if "_preview" in request.POST and "application/json" in request.headers.get("Accept", ""):
+            # A new post's Preview (post-preview.js): the tab it opened shows the preview, and
+            # the form's own tab goes on as the draft's change form.
+            self.message_user(request, _("Draft saved."), messages.SUCCESS)
+            return JsonResponse({"preview": obj.get_absolute_url(), "change": change_url})
         if "_preview" in request.POST:
             link = format_html('<a href="{}" target="_blank">{}</a>', obj.get_absolute_url(),
                                _("Open the preview"))  # fmt: skip
@@ -299,6 +306,9 @@ class PageAdmin(admin.ModelAdmin):
         (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
         (_("Menu"), {"fields": ["show_in_menu", "menu_order"]}),
     ]
+
+    class Media:
+        js = ["blog/admin/image-picker.js"]  # the figure dialog's "Browse…": blog.media's library
 
     def view_on_site(self, page):
         """The page's own address: editors see a draft or private page there too."""

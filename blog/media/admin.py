@@ -5,21 +5,24 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from blog.media import selectors as media_selectors
 from blog.media import services as media
 from blog.media.models import Image
+from blog.media.post_admin import json_admin_view  # also extends PostAdmin with the image tools
 from blog.models import Post
 
 ACCEPT = ",".join(media.MIME_TYPES[f] for f in media.FORMATS)
+PICKER_PAGE_SIZE = 24  # thumbnails on one page of the image dialog
 
 
 class ImageAddForm(forms.ModelForm):
@@ -132,7 +135,7 @@ class ImageAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name="media_image_upload"),
-            path("picker/", view(self.picker_view), name="media_image_picker"),
+            path("picker/", json_admin_view(self.picker_view), name="media_image_picker"),
             *super().get_urls(),
         ]
 
@@ -287,34 +290,26 @@ class ImageAdmin(admin.ModelAdmin):
         return stored, refused
 
     def picker_view(self, request):
-        """The image chooser the post editor opens (django-prose-editor's Figure “Browse…”)."""
+        """The library for the admin's image dialog (image-picker.js), as JSON: a page of the
+        images matching q, and where and what this user may upload (null when they may not)."""
         if not self.has_view_permission(request):
-            raise PermissionDenied
-        query = request.GET.get("q", "").strip()[:100]
-        images = media_selectors.with_renditions(Image.objects.all())
-        if query:
-            images = images.filter(
-                Q(title__icontains=query)
-                | Q(caption__icontains=query)
-                | Q(alt_text__icontains=query)
+            return JsonResponse(
+                {"error": gettext("You may not see the image library.")}, status=403
             )
-        page = Paginator(images, 24).get_page(request.GET.get("page"))
-        for image in page.object_list:
-            shown, small = image.rendition_near(960, fallback=True), image.rendition_near(320)
-            image.picker_url = shown.file.url if shown else image.file.url
-            image.picker_thumb = (small or shown).file.url if small or shown else image.file.url
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Choose an image"),
-            "opts": self.opts,
-            "page": page,
-            "query": query,
-            "func_num": request.GET.get("CKEditorFuncNum", ""),
-            "target": "featured" if request.GET.get("target") == "featured" else "",
-            "is_popup": True,
+        query = request.GET.get("q", "").strip()[:100]
+        images = media_selectors.image_search(query)
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("page"))
+        upload = {
+            "url": reverse("admin:blog_post_image_upload"),
+            "max_bytes": media.MAX_UPLOAD_BYTES,
+            "limit": media.megabytes(media.MAX_UPLOAD_BYTES),
+            "formats": media.format_names(),
         }
-        return TemplateResponse(request, "admin/media/image/picker.html", context)
-
-
-# The post form's featured image and uploads (a module of its own: it extends PostAdmin).
-from blog.media import post_admin  # noqa: E402, F401
+        return JsonResponse({
+            "images": [media_selectors.image_json(image) for image in page.object_list],
+            "query": query,
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "upload": upload if self.has_add_permission(request) else None,
+        })  # fmt: skip

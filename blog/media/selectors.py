@@ -4,7 +4,7 @@ import re
 from html import unescape
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import strip_tags
@@ -158,6 +158,36 @@ def render_body_images(post: Post, *, eager_first: bool = False) -> str:
         return render_to_string("media/_picture.html", context).strip()
 
     return _IMG_TAG.sub(replace, post.body)
+
+
+def image_search(query: str):
+    """Library images whose title, alt text, caption or file name hold every word of query,
+    newest first (WordPress's media search looks in the same places); all of them for ""."""
+    images = with_renditions(Image.objects.all())
+    for word in query.split()[:10]:
+        images = images.filter(
+            Q(title__icontains=word)
+            | Q(alt_text__icontains=word)
+            | Q(caption__icontains=word)
+            | Q(file__iregex=rf"{re.escape(word)}[^/]*$")  # the name, not its folders
+        )
+    return images
+
+
+def image_json(image: Image) -> dict:
+    """What the admin's scripts need of a library image: id, a thumbnail about 320 px wide,
+    the address a post shows (about 960 px), its words and size in pixels."""
+    small, shown = image.rendition_near(320), image.rendition_near(960, fallback=True)
+    return {
+        "id": image.pk,
+        "thumb": (small or shown).file.url if small or shown else image.file.url,
+        "url": shown.file.url if shown else image.file.url,
+        "alt": image.alt_text,
+        "caption": image.caption,
+        "title": image.title,
+        "width": image.width,
+        "height": image.height,
+    }
 
 
 def image_posts(image: Image):

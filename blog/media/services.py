@@ -79,6 +79,8 @@ def megabytes(size: int) -> str:
 
 def image_clean(upload) -> CleanImage:
     """Check an uploaded file is an image we accept and return it re-encoded; ValidationError."""
+    if not upload.size:
+        raise ValidationError(_("The file is empty (0 bytes)."), code="empty")
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),

@@ -592,6 +592,27 @@ def test_preview_of_a_saved_draft_saves_it_and_opens_the_preview(client, editor)
     assert client.get(response["Location"]).status_code == 200  # editors see the preview
 
 
+def test_preview_of_a_new_post_saves_a_draft_and_tells_its_script_where_each_tab_goes(
+    client, editor
+):
+    client.defaults["HTTP_ACCEPT"] = "application/json"  # as post-preview.js asks
+    response = post_form(client, ADD_URL, title="First look", status="published", _preview="1")
+    post = Post.objects.get(title="First look")
+    assert post.status == Post.Status.DRAFT
+    assert response.json() == {"preview": post.get_absolute_url(), "change": change_url(post)}
+    del client.defaults["HTTP_ACCEPT"]
+    assert "Draft saved." in client.get(change_url(post)).content.decode()
+    assert client.get(post.get_absolute_url()).status_code == 200  # editors see the preview
+
+
+def test_preview_of_a_new_post_with_mistakes_saves_nothing_and_shows_the_form(client, editor):
+    client.defaults["HTTP_ACCEPT"] = "application/json"
+    response = post_form(client, ADD_URL, title="", _preview="1")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert response.context["adminform"].form.errors["title"]
+    assert not Post.objects.exists()
+
+
 def test_publish_box_buttons_say_what_they_do(client, editor):
     draft = client.get(change_url(make_post(status=Post.Status.DRAFT))).content.decode()
     assert 'name="_save_draft">Save draft</button>' in draft

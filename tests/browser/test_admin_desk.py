@@ -151,13 +151,12 @@ def test_featured_image_picker_uploads_without_leaving_it(page, tmp_path):
     make_user("editor", group="Editor")
     login(page, "editor")
     page.goto("/admin/blog/post/add/")
-    with page.expect_popup() as opened:
-        page.click("text=Choose from library")
-    picker = opened.value
-    picker.locator(".picker-upload-file").wait_for(state="attached")
-    screenshot(picker, "admin-picker-1280")
-    with picker.expect_event("close"):
-        picker.set_input_files(".picker-upload-file", str(path))
+    page.click("text=Choose from library")  # the library dialog, in the page
+    dialog = page.locator("dialog.image-dialog[open]")
+    dialog.locator(".image-dialog-file").set_input_files(str(path))
+    dialog.locator(".image-dialog-choice[aria-pressed=true]").wait_for()
+    screenshot(page, "admin-picker-1280")
+    dialog.get_by_role("button", name="Set featured image").click()
     page.locator(".featured-thumb:visible").wait_for()
     image = Image.objects.get()
     assert page.locator("#id_featured_media").input_value() == str(image.pk)

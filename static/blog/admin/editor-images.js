@@ -1,12 +1,15 @@
 // Images straight into the post body: drop or paste an image file into the editor, or use
-// "Add image" under the toolbar. The file goes into the library (the post form's JSON upload
-// view), appears in the body as a figure, and a panel under the editor takes its alt text and
-// caption, written into the figure as they are typed.
+// "Upload" under the toolbar (one file choice, like WordPress's image block), and the file goes
+// into the library (the post form's JSON upload view) and appears in the body as a figure.
+// "Add image" and the toolbar's figure button open the library dialog (image-picker.js) to
+// search, upload and pick; the picked image goes in at the cursor. A panel under the editor
+// then takes the figure's alt text and caption, written into it as they are typed.
 "use strict";
 {
   const csrfToken = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
-  // The featured image widget (blog.media) carries the library upload view.
-  const uploadUrl = () => document.querySelector(".featured-image[data-upload-url]")?.dataset.uploadUrl;
+  // The featured image widget (blog.media) carries the library's upload and JSON views.
+  const widget = () => document.querySelector(".featured-image[data-upload-url]");
+  const uploadUrl = () => widget()?.dataset.uploadUrl;
 
   const figureHtml = (image) => {
     const figure = document.createElement("figure");
@@ -53,6 +56,12 @@
     panel.querySelector("input").focus();
   };
 
+  const insert = (editor, image, holder) => {
+    // At the cursor (kept while the dialog had the focus); the panel takes the focus next.
+    editor.chain().insertContent(figureHtml(image)).run();
+    panelFor(editor, image, holder);
+  };
+
   const upload = async (editor, file, holder, status) => {
     const body = new FormData();
     body.append("file", file);
@@ -62,16 +71,23 @@
       method: "POST", body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
     });
-    const image = await response.json().catch(() => ({ error: response.statusText }));
-    if (!response.ok) {
-      status.textContent = image.error;
+    const json = (response.headers.get("Content-Type") || "").includes("application/json");
+    const image = json ? await response.json() : {};
+    if (!response.ok || !json) {
+      status.textContent = image.error
+        || `The server refused the upload (${response.status}): reload the page and try again.`;
       status.classList.add("errornote");
       return;
     }
     status.textContent = "";
-    editor.chain().focus().insertContent(figureHtml(image)).run();
-    panelFor(editor, image, holder);
+    insert(editor, image, holder);
   };
+
+  const openLibrary = (editor, holder) => window.newsroomImagePicker.open({
+    url: widget().dataset.pickerUrl,
+    title: "Add an image to the text",
+    onPick: (image) => insert(editor, image, holder),
+  });
 
   const images = (list) => [...(list || [])].filter((file) => file.type.startsWith("image/"));
 
@@ -79,9 +95,12 @@
     if (!uploadUrl() || !textarea.closest(".model-post")) return;
     const bar = document.createElement("div");
     bar.className = "editor-image-bar";
+    const add = Object.assign(document.createElement("button"), { type: "button", textContent: "Add image" });
+    add.className = "button editor-image-add";
     const label = document.createElement("label");
-    label.className = "button editor-image-add";
-    label.textContent = "Add image";
+    label.className = "button editor-image-upload";
+    label.textContent = "Upload";
+    label.title = "Upload an image from this device straight into the text";
     const input = Object.assign(document.createElement("input"), { type: "file", accept: "image/*" });
     input.className = "editor-image-file";
     label.append(input);
@@ -90,10 +109,20 @@
     const hint = Object.assign(document.createElement("span"), { className: "help" });
     hint.textContent = "or drop or paste an image into the text";
     const holder = document.createElement("div");
-    bar.append(label, hint, status);
+    bar.append(add, label, hint, status);
     const wrapper = editor.view.dom.closest(".prose-editor") || editor.view.dom.parentElement;
     wrapper.after(bar, holder);
 
+    add.addEventListener("click", () => openLibrary(editor, holder));
+    // The toolbar's figure button inserts through the same dialog; on a figure it keeps the
+    // editor's own dialog (image address, alt text), whose "Browse…" opens the library too.
+    wrapper.addEventListener("click", (event) => {
+      if (!event.target.closest(".prose-menubar button[data-name=figure]")) return;
+      if (editor.isActive("figure") || editor.isActive("image")) return;
+      event.preventDefault();
+      event.stopPropagation();
+      openLibrary(editor, holder);
+    }, true);
     input.addEventListener("change", () => {
       for (const file of images(input.files)) upload(editor, file, holder, status);
       input.value = "";

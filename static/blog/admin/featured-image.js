@@ -1,5 +1,5 @@
-// The post form's featured image: its thumbnail, with Choose (the library's picker, in a
-// window that answers by postMessage), Upload (into the library, without leaving the form)
+// The post form's featured image: its thumbnail, with Choose (the library dialog of
+// image-picker.js: search, upload, pick), Upload (into the library, without leaving the form)
 // and Remove. The id travels in the hidden input the form saves.
 "use strict";
 {
@@ -23,12 +23,12 @@
     };
 
     box.querySelector(".featured-choose").addEventListener("click", () => {
-      window.open(box.dataset.pickerUrl, "featured-image-picker", "width=960,height=720");
-    });
-    window.addEventListener("message", (event) => {
-      if (event.origin === window.location.origin && event.data?.type === "featured-image") {
-        show(event.data.image);
-      }
+      window.newsroomImagePicker.open({
+        url: box.dataset.pickerUrl,
+        title: "Choose the featured image",
+        insertLabel: "Set featured image",
+        onPick: show,
+      });
     });
     remove.addEventListener("click", () => show(null));
     box.querySelector(".featured-file").addEventListener("change", async (event) => {
@@ -36,16 +36,19 @@
       if (!file) return;
       const body = new FormData();
       body.append("file", file);
+      const before = title.textContent;
       title.textContent = "Uploading…";
       const response = await fetch(box.dataset.uploadUrl, {
         method: "POST", body, credentials: "same-origin",
         headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
       });
-      const answer = await response.json().catch(() => ({ error: response.statusText }));
+      const json = (response.headers.get("Content-Type") || "").includes("application/json");
+      const answer = json ? await response.json() : {};
       event.target.value = "";
-      if (!response.ok) {
-        title.textContent = "";
-        error.textContent = answer.error;
+      if (!response.ok || !json) {
+        title.textContent = before;  // a refused file changes nothing
+        error.textContent = answer.error
+          || `The server refused the upload (${response.status}): reload the page and try again.`;
         error.hidden = false;
         return;
       }
