@@ -1,5 +1,6 @@
 """Renditions: the scaled copies of a library image in modern formats, and its link card."""
 
+import logging
 import math
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,8 @@ from blog.media.services import (
     encode,
     save_frames,
 )
+
+logger = logging.getLogger(__name__)
 
 # Renditions
 
@@ -48,10 +51,15 @@ def rendition_specs(image: Image, *, alpha: bool) -> list[tuple[str, str, int]]:
 
 
 def image_renditions_make(*, image_id: int) -> int:
-    """Make the renditions an image lacks; safe to run twice. Returns how many were made."""
+    """Make the renditions an image lacks, again those whose file is gone; safe to run twice.
+    Returns how many were made: 0 when the original's file is missing (logged)."""
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return 0
+    if not image.file.storage.exists(image.file.name):
+        logger.warning("Image %s: its file %s is missing: no renditions.", image.pk, image.file)
+        return 0
+    renditions_missing_drop(image)
     done = set(image.renditions.values_list("kind", "format", "width"))
     with image.file.open("rb") as fh, PILImage.open(fh) as pil:
         specs = rendition_specs(image, alpha=has_alpha(pil))
@@ -65,6 +73,14 @@ def image_renditions_make(*, image_id: int) -> int:
                 )
                 rendition_write(image, kind, fmt, size, content)
     return len(todo)
+
+
+def renditions_missing_drop(image: Image) -> int:
+    """Forget the renditions whose file is no longer in the storage (so they are made again)."""
+    gone = [r.pk for r in image.renditions.all() if not r.file.storage.exists(r.file.name)]
+    if gone:
+        Rendition.objects.filter(pk__in=gone).delete()
+    return len(gone)
 
 
 def source_frames(pil, image: Image, todo):

@@ -247,6 +247,18 @@ def image_create(*, upload, uploaded_by=None, **fields) -> Image:
     return image_store(image=Image(**fields), clean=clean, uploaded_by=uploaded_by)
 
 
+def image_file_replace(*, image: Image, upload) -> Image:
+    """Give a library image a new file (its words, its uses and its id stay); the old file and
+    renditions go after the commit, new renditions are made. ValidationError when refused."""
+    clean = image_clean(upload)
+    storage = image.file.storage
+    old = [image.file.name, *image.renditions.values_list("file", flat=True)]
+    image.renditions.all().delete()
+    image_store(image=image, clean=clean, uploaded_by=image.uploaded_by)
+    transaction.on_commit(lambda: [storage.delete(name) for name in old if name], robust=True)
+    return image
+
+
 def renditions_queue(*, image_id: int) -> None:
     jobs.task("blog.media.tasks.make_image_renditions").defer(image_id=image_id)
 

@@ -166,6 +166,10 @@ class Command(BaseCommand):
         if image is None:
             upload = jpeg_upload(draw(), f"{slugify(title)}.jpg")
             image = media.image_create(upload=upload, title=title, **fields)
+        elif not image.file.storage.exists(image.file.name):  # a database kept, media emptied
+            self.stdout.write(f"“{title}”: its file {image.file.name} was missing; drawn again.")
+            upload = jpeg_upload(draw(), f"{slugify(title)}.jpg")
+            image = media.image_file_replace(image=image, upload=upload)
         if not self.defer:
             renditions.image_renditions_make(image_id=image.pk)
         return image
