@@ -141,6 +141,41 @@ def next_change(now: datetime) -> datetime:
     return min(moment for moment in times if moment is not None)
 
 
+class Fragments:
+    """The pieces of HTML every reader sees alike that one page shows (the page menu, the
+    sidebar's widgets), read from the cache in a single round trip with the generation.
+
+    Each is stored as (generation, html) under its name and served only while that generation
+    is current, as whole pages are; one missing or out of date is rendered and stored again.
+    With the page cache off (PAGE_CACHE_SECONDS=0) everything is rendered every time.
+    """
+
+    def __init__(self, names):
+        self.keys = {name: f"pagecache:fragment:{name}" for name in names}
+        self.generation, self.found = None, {}
+        if settings.PAGE_CACHE_SECONDS > 0:
+            self.found = cache.get_many([GENERATION_KEY, *self.keys.values()])
+            self.generation = self.found.get(GENERATION_KEY)
+
+    def get(self, name: str, render):
+        """The fragment name's HTML; render() makes it when the cache has no current one."""
+        key = self.keys.get(name)
+        if key is None or self.generation is None:
+            return render()
+        entry = self.found.get(key)
+        if entry is not None and entry[0] == self.generation:
+            return entry[1]
+        html = render()
+        cache.set(key, (self.generation, html), settings.PAGE_CACHE_SECONDS)
+        return html
+
+
+def shared_value(name: str, compute):
+    """A value every reader sees alike (a count, say), kept in the cache while the generation
+    is current: one round trip when it is there; compute() makes it when it is not."""
+    return Fragments([name]).get(name, compute)
+
+
 # The page cache itself: what may be cached, looked up, stored and answered.
 
 # Copies of the pages this process served, so that a hit moves only the generation over the

@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -205,14 +204,7 @@ def is_following(user) -> bool:
 def active_count() -> int:
     """Active followers, kept in the cache until anything readers see changes (blog.pagecache):
     a new or departed follower changes it at once."""
-    generation = pagecache.generation()
-    key = f"{COUNT_CACHE_KEY}:{generation}"
-    count = cache.get(key) if generation else None
-    if count is None:
-        count = Follower.objects.active().count()
-        if generation:
-            cache.set(key, count, settings.PAGE_CACHE_SECONDS)
-    return count
+    return pagecache.shared_value(COUNT_CACHE_KEY, lambda: Follower.objects.active().count())
 
 
 def counts_by_status() -> dict:

@@ -33,28 +33,54 @@ def with_dynamic_blocks(body):
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-@register.inclusion_tag("blog/_sidebar.html", takes_context=True)
+def shared_fragments(context) -> pagecache.Fragments:
+    """The page menu's and the cached sidebar widgets' HTML for this request, read from the
+    cache at the first use in one round trip (blog.pagecache.Fragments)."""
+    request = context.get("request")
+    fragments = getattr(request, "_shared_fragments", None)
+    if fragments is None:
+        site_settings = context.get("site_settings") or SiteSettings.load()
+        shown = widgets.shown(site_settings.sidebar_widgets)
+        names = ["page-menu", *(f"sidebar-widget:{w.key}" for w in shown if w.cached)]
+        fragments = pagecache.Fragments(names)
+        if request is not None:
+            request._shared_fragments = fragments
+    return fragments
+
+
+@register.simple_tag(takes_context=True)
 def sidebar(context):
+    """The widgets the editor chose, in order; those the same for every reader from the
+    cache (shared_fragments), their data read only when they are rendered."""
     site_settings = context.get("site_settings") or SiteSettings.load()
     shown = widgets.shown(site_settings.sidebar_widgets)
-    return {
+    fragments = shared_fragments(context)
+    values = {
         "request": context.get("request"),
         "site_settings": site_settings,
-        "widgets": shown,
-        "cache_seconds": settings.PAGE_CACHE_SECONDS,
-        "generation": pagecache.generation(),
         **selectors.sidebar(keys={widget.key for widget in shown}),
     }
+    if context.get("csrf_token") is not None:
+        values["csrf_token"] = context["csrf_token"]
+    own = context.new(values)  # only these, as an inclusion tag's template sees
+    engine = context.template.engine
+    html = [
+        fragments.get(f"sidebar-widget:{widget.key}",
+                      lambda w=widget: engine.get_template(w.template).render(own))
+        for widget in shown
+    ]  # fmt: skip
+    return mark_safe("".join(html) + "\n")  # as the template this replaced, to the byte
 
 
-@register.inclusion_tag("blog/_page_menu.html")
-def page_menu():
+@register.simple_tag(takes_context=True)
+def page_menu(context):
     """The header's page links: one query, none while the cached fragment is current."""
-    return {
-        "menu_pages": selectors.Once(lambda: list(Page.objects.in_menu())),
-        "cache_seconds": settings.PAGE_CACHE_SECONDS,
-        "generation": pagecache.generation(),
-    }
+
+    def render():
+        links = context.template.engine.get_template("blog/_page_menu_links.html")
+        return links.render(context.new({"menu_pages": list(Page.objects.in_menu())}))
+
+    return mark_safe(shared_fragments(context).get("page-menu", render) + "\n")
 
 
 @register.simple_tag
