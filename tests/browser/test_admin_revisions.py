@@ -141,6 +141,7 @@ def test_a_new_post_being_written_becomes_a_draft_that_another_browser_opens(pag
     assert post.status == Post.Status.DRAFT
     page.keyboard.type(" More soon.")
     page.locator(".autosave-status", has_text="Autosaved at").wait_for(timeout=15_000)
+    screenshot(page, "admin-autosave-status-1280")
     page.close()
 
     login(phone_page, "editor")

@@ -102,6 +102,8 @@
       for (const [key, value] of Object.entries(now)) data.append(key, value);
       const size = now.title.length + now.excerpt.length + now.body.length;
       const keepalive = leaving && size < KEEPALIVE_MAX;
+      // Too big for a request that outlives the page: this browser keeps it, in case.
+      if (leaving && !keepalive) writeLocal(now);
       creating = endpoint.endsWith("/post/autosave/");
       try {
         const response = await fetch(endpoint, {

@@ -5,13 +5,15 @@ import io
 
 import pytest
 
+from blog.history import history_import
 from blog.media.models import Image
 from blog.models import Post
 from blog.revisions.models import Revision
+from blog.revisions.services import revision_record
 from blog.wordpress import services as wordpress_services
 from tests.blog.test_admin import ADD_URL, change_url, messages_of, post_form
 from tests.blog.wordpress import wxr_samples as samples
-from tests.factories import make_category, make_user
+from tests.factories import make_category, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +133,10 @@ def test_restore_page_runs_a_fixed_number_of_queries(client, editor, django_asse
     url = f"/admin/blog/post/{post.pk}/revisions/{post.revisions.last().pk}/restore/"
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_saves_inside_a_history_import_keep_no_revision():
+    post = make_post("Imported")
+    with history_import():
+        assert revision_record(post=post) is None
+    assert revision_record(post=post) is not None
