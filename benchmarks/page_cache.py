@@ -204,7 +204,9 @@ def report(rows, args, path, shown, content):
         print(f"{name:32} {rate:9.1f} req/s   {rate / healthz:6.3f} x /healthz")
     for ours, theirs in [("our post", "WordPress post (103 responses)"),
                          ("our home", "WordPress front page")]:  # fmt: skip
-        if theirs in rates:
+        if rates.get(theirs) == 0:
+            print(f"{theirs}: no answer within the run (machine too busy?), no ratio")
+        elif theirs in rates:
             for kind in ("uncached", "cached"):
                 ratio = rates[f"{ours}, {kind}"] / rates[theirs]
                 print(f"{ours}, {kind} / {theirs}: {ratio:.1f}x")
