@@ -209,3 +209,20 @@ def test_figure_dialogs_browse_opens_the_library_in_the_page_not_a_window(page):
     figure_dialog.get_by_role("button", name="Insert").click()
     img = page.locator(f".prose-editor figure img[data-file='{harbour.pk}']")
     assert img.get_attribute("alt") == "Boats at the quay"
+
+
+def test_dialog_shows_a_large_library_a_page_at_a_time(page):
+    for n in range(26):
+        upload = SimpleUploadedFile(f"picture-{n:02}.jpg", jpeg((n * 9, 90, 90), size=(40, 30)))
+        media.image_create(upload=upload)
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    open_dialog(page)
+    pages = page.locator(f"{DIALOG} .image-dialog-pages")
+    assert pages.locator(".image-dialog-page").inner_text() == "Page 1 of 2"
+    assert page.locator(f"{DIALOG} .image-dialog-choice").count() == 24
+    assert pages.get_by_role("button", name="‹ Newer").is_disabled()
+    pages.get_by_role("button", name="Older ›").click()
+    pages.locator(".image-dialog-page", has_text="Page 2 of 2").wait_for()
+    assert choice_titles(page) == ["picture 01", "picture 00"]
+    assert pages.get_by_role("button", name="Older ›").is_disabled()

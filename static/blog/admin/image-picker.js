@@ -148,6 +148,7 @@
   const showPage = (answer) => {
     state.page = answer.page;
     ui.grid.replaceChildren(...answer.images.map(choiceFor));
+    ui.grid.parentElement.scrollTop = 0;
     if (answer.count === 0) {
       state.summary = answer.query
         ? `No images match “${answer.query}”.` : "The library has no images yet.";
