@@ -195,7 +195,9 @@
       }
       showPage(answer);
     } catch (error) {
-      if (error.name !== "AbortError") ui.status.textContent = error.message;
+      if (error.name === "AbortError") return;
+      ui.status.textContent = error.message;
+      ui.upload.hidden = !state.upload;
     } finally {
       if (state.request === request) ui.dialog.removeAttribute("aria-busy");
     }
