@@ -209,3 +209,46 @@ def test_figure_dialogs_browse_opens_the_library_in_the_page_not_a_window(page):
     figure_dialog.get_by_role("button", name="Insert").click()
     img = page.locator(f".prose-editor figure img[data-file='{harbour.pk}']")
     assert img.get_attribute("alt") == "Boats at the quay"
+
+
+def test_dialog_shows_a_large_library_a_page_at_a_time(page):
+    for n in range(26):
+        upload = SimpleUploadedFile(f"picture-{n:02}.jpg", jpeg((n * 9, 90, 90), size=(40, 30)))
+        media.image_create(upload=upload)
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    open_dialog(page)
+    pages = page.locator(f"{DIALOG} .image-dialog-pages")
+    assert pages.locator(".image-dialog-page").inner_text() == "Page 1 of 2"
+    assert page.locator(f"{DIALOG} .image-dialog-choice").count() == 24
+    assert pages.get_by_role("button", name="‹ Newer").is_disabled()
+    pages.get_by_role("button", name="Older ›").click()
+    pages.locator(".image-dialog-page", has_text="Page 2 of 2").wait_for()
+    assert choice_titles(page) == ["picture 01", "picture 00"]
+    assert pages.get_by_role("button", name="Older ›").is_disabled()
+
+
+DROP_ON = """async (target) => {
+  const canvas = Object.assign(document.createElement("canvas"), {width: 320, height: 200});
+  canvas.getContext("2d").fillRect(0, 0, 320, 200);
+  const blob = await new Promise((done) => canvas.toBlob(done, "image/png"));
+  const data = new DataTransfer();
+  data.items.add(new File([blob], "night-chart.png", {type: "image/png"}));
+  for (const kind of ["dragenter", "dragover", "drop"]) {
+    target.dispatchEvent(new DragEvent(kind, {dataTransfer: data, bubbles: true, cancelable: true}));
+  }
+}"""
+
+
+def test_an_image_dropped_on_the_dialog_goes_into_the_library_chosen(page):
+    make_user("editor", group="Editor")
+    login(page, "editor")
+    page.goto("/admin/blog/post/add/")
+    page.locator(".editor-image-add").click()
+    dialog = page.locator(f"{DIALOG}[open]")
+    dialog.locator(".image-dialog-status", has_text="The library has no images yet.").wait_for()
+    dialog.locator(".image-dialog-upload").evaluate(DROP_ON)
+    chosen = dialog.locator(".image-dialog-choice[aria-pressed=true]")
+    chosen.wait_for()
+    assert chosen.inner_text() == "night chart"
+    assert Image.objects.get().title == "night chart"

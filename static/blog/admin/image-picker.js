@@ -148,6 +148,7 @@
   const showPage = (answer) => {
     state.page = answer.page;
     ui.grid.replaceChildren(...answer.images.map(choiceFor));
+    ui.grid.parentElement.scrollTop = 0;
     if (answer.count === 0) {
       state.summary = answer.query
         ? `No images match “${answer.query}”.` : "The library has no images yet.";
@@ -194,7 +195,9 @@
       }
       showPage(answer);
     } catch (error) {
-      if (error.name !== "AbortError") ui.status.textContent = error.message;
+      if (error.name === "AbortError") return;
+      ui.status.textContent = error.message;
+      ui.upload.hidden = !state.upload;
     } finally {
       if (state.request === request) ui.dialog.removeAttribute("aria-busy");
     }
