@@ -10,6 +10,7 @@ from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 
 from blog.links import safe_url
+from blog.models import AuthorProfile
 from blog.templatetags.blog_tags import initials
 from comments import selectors
 from comments.forms import CommentForm
@@ -23,6 +24,7 @@ ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}"
 SHOWN_CHARS = 60
 DAY_LABEL, TIME_LABEL = "F j, Y", "g:i a"
+AVATARS = AuthorProfile._meta.get_field("avatar").storage  # where profile pictures live
 
 
 def link(address: str) -> str:
@@ -57,10 +59,15 @@ def comment_text(text):
 def comment_avatar(comment, size=40):
     """The commenter's uploaded picture, else initials on a colour made from their address."""
     profile = getattr(comment.user, "profile", None) if comment.user_id else None
+    return avatar_html(comment, profile.avatar.url if profile and profile.avatar else "", size)
+
+
+def avatar_html(comment, url: str, size: int = 40) -> str:
+    """comment_avatar's HTML from the picture's address (or "", for initials)."""
     # f-strings and the standard library's escape, not format_html: once per comment shown.
-    if profile and profile.avatar:
+    if url:
         return mark_safe(
-            f'<img class="comment-avatar" src="{escape(profile.avatar.url)}" alt="" '
+            f'<img class="comment-avatar" src="{escape(url)}" alt="" '
             f'width="{int(size)}" height="{int(size)}" loading="lazy">'
         )
     # A class per 30° of hue, not a style attribute: the CSP refuses inline styles.
@@ -100,7 +107,7 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
         local = timezone.localtime(comment.submit_date)
         node.html_id = f"comment-{comment.pk}"
         node.text = comment_text(comment.comment)
-        node.avatar = comment_avatar(comment)
+        node.avatar = avatar_html(comment, AVATARS.url(comment.avatar) if comment.avatar else "")
         node.iso_date = local.isoformat(timespec="seconds")
         node.date = date_label(local)
         node.by_author = bool(comment.user_id) and comment.user_id == post.author_id
