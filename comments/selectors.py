@@ -3,6 +3,7 @@
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -159,10 +160,14 @@ def comment_url(comment: Comment, page: int) -> str:
     return f"{comment.content_object.get_absolute_url()}{query}#comment-{comment.pk}"
 
 
-def avatar_hue(comment: Comment) -> int:
+def avatar_hue(comment) -> int:
     """A stable colour for the commenter's initials; the e-mail never leaves the server."""
-    key = (comment.user_email or comment.user_name).lower()
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}|{key}".encode()).digest()
+    return _hue(settings.SECRET_KEY, (comment.user_email or comment.user_name).lower())
+
+
+@lru_cache(maxsize=4096)
+def _hue(secret: str, key: str) -> int:
+    digest = hashlib.sha256(f"{secret}|{key}".encode()).digest()
     return int.from_bytes(digest[:2]) % 360
 
 

@@ -6,7 +6,6 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 
 from blog.links import safe_url
@@ -50,7 +49,8 @@ def linkify(text: str) -> str:
 @register.filter
 def comment_text(text):
     """Plain text as HTML: paragraphs and line breaks kept, addresses linked, the rest escaped."""
-    paragraphs = PARAGRAPH_BREAK.split(normalize_newlines(text or "").strip())
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")  # as normalize_newlines
+    paragraphs = PARAGRAPH_BREAK.split(text.strip())
     html = (linkify(p.strip()).replace("\n", "<br>") for p in paragraphs if p.strip())
     return mark_safe("\n".join(f"<p>{paragraph}</p>" for paragraph in html))
 
@@ -102,14 +102,15 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
     comment would cost most of the page's time.
     """
     reply_base = reply_base or reverse("comments-xtd-reply", args=[0])[:-2]
+    zone, language = timezone.get_current_timezone(), get_language()
     for node in nodes:
         comment = node.comment
-        local = timezone.localtime(comment.submit_date)
+        local = comment.submit_date.astimezone(zone)
         node.html_id = f"comment-{comment.pk}"
         node.text = comment_text(comment.comment)
         node.avatar = avatar_html(comment, AVATARS.url(comment.avatar) if comment.avatar else "")
         node.iso_date = local.isoformat(timespec="seconds")
-        node.date = date_label(local)
+        node.date = date_label(local, language)
         node.by_author = bool(comment.user_id) and comment.user_id == post.author_id
         node.reply_to = str(comment.pk)
         node.reply_url = f"{reply_base}{comment.pk}/"
@@ -183,14 +184,11 @@ def _comment_body(node, page_query: str) -> str:
     )
 
 
-def date_label(local) -> str:
+def date_label(local, language=None) -> str:
     """ "November 24, 2014 at 9:05 p.m.": its two halves repeat a lot, so each is kept."""
-    day, time = (
-        local.replace(hour=0, minute=0, second=0, microsecond=0),
-        local.replace(second=0, microsecond=0),
-    )
-    language = get_language()
-    clock = time.replace(2000, 1, 1)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    clock = local.replace(2000, 1, 1, second=0, microsecond=0)
+    language = language or get_language()
     return f"{_format(day, DAY_LABEL, language)} at {_format(clock, TIME_LABEL, language)}"
 
 
