@@ -95,15 +95,17 @@ def comment_section(context, post):
     }
 
 
-def prepare(nodes, *, post, depth, open, reply_base=None):
+def prepare(nodes, *, post, depth, open):
     """Work out once, in Python, what each shown comment prints: the template only places it.
 
     A page may show hundreds of comments; template lookups, filters and localisation per
     comment would cost most of the page's time.
     """
-    reply_base = reply_base or reverse("comments-xtd-reply", args=[0])[:-2]
+    reply_base = reverse("comments-xtd-reply", args=[0])[:-2]
     zone, language = timezone.get_current_timezone(), get_language()
-    for node in nodes:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
         comment = node.comment
         local = comment.submit_date.astimezone(zone)
         node.html_id = f"comment-{comment.pk}"
@@ -115,7 +117,7 @@ def prepare(nodes, *, post, depth, open, reply_base=None):
         node.reply_to = str(comment.pk)
         node.reply_url = f"{reply_base}{comment.pk}/"
         node.can_reply = open and not comment.is_mention and node.level + 1 < depth
-        prepare(node.children, post=post, depth=depth, open=open, reply_base=reply_base)
+        stack.extend(node.children)
 
 
 def comments_html(nodes, *, page_query: str = "") -> str:
