@@ -47,22 +47,20 @@ def setup(url):
 
 
 def baseline_post(post):
-    """A copy of the post without comments, dated before every other post (not on the home
-    page): the same page but for its responses."""
+    """A copy of the post without responses, dated before every other post (not on the home
+    page): the same page but for its responses. Made afresh, as the demo content may change."""
     from blog.models import Post
 
-    copy = Post.objects.filter(slug=BASELINE_SLUG).first()
-    if copy is None:
-        tags, categories = list(post.tags.all()), list(post.categories.all())
-        copy = Post.objects.get(pk=post.pk)
-        copy.pk = copy.id = None
-        copy.slug = BASELINE_SLUG
-        copy.published_at = (
-            Post.objects.order_by("published_at").first().published_at.replace(year=2000)
-        )
-        copy.save()
-        copy.tags.set(tags)
-        copy.categories.set(categories)
+    Post.objects.filter(slug=BASELINE_SLUG).delete()
+    tags, categories = list(post.tags.all()), list(post.categories.all())
+    copy = Post.objects.get(pk=post.pk)
+    copy.pk = copy.id = None
+    copy.slug = BASELINE_SLUG
+    first = Post.objects.order_by("published_at").first().published_at
+    copy.published_at = first.replace(year=first.year - 1)
+    copy.save()
+    copy.tags.set(tags)
+    copy.categories.set(categories)
     return copy
 
 

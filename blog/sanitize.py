@@ -6,6 +6,7 @@ blog.wordpress.blocks); scripts, styles, event handlers, unsafe links and autopl
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -101,8 +102,12 @@ TITLE_TAGS = {
 _title_cleaner = nh3.Cleaner(tags=TITLE_TAGS, attributes={"abbr": {"title"}}, link_rel=None)
 
 
+@lru_cache(maxsize=1024)
 def sanitize_title(title: str) -> str:
-    """A title as HTML: its inline markup kept (TITLE_TAGS), everything else as text."""
+    """A title as HTML: its inline markup kept (TITLE_TAGS), everything else as text.
+
+    Kept for the titles last asked: a list page shows each twice, and the same title always
+    gives the same HTML."""
     return _title_cleaner.clean(title or "")
 
 

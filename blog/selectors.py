@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from blog import widgets
-from blog.models import SEARCH_CONFIG, Category, LegacyLink, Page, Post, SocialProfile
+from blog.models import SEARCH_CONFIG, SEARCH_ONLY, Category, LegacyLink, Page, Post, SocialProfile
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
@@ -41,7 +41,8 @@ def tag_suggestions(text, *, limit=10):
 
 
 def post_for_page():
-    return Post.objects.select_related("author__profile").prefetch_related("categories", "tags")
+    posts = Post.objects.select_related("author__profile").prefetch_related("categories", "tags")
+    return posts.defer(*SEARCH_ONLY)
 
 
 def page_family(page):

@@ -12,6 +12,7 @@ from blog.models.pages import (
 )
 from blog.models.posts import (
     SEARCH_CONFIG,
+    SEARCH_ONLY,
     AuthorProfile,
     Category,
     Post,
@@ -25,6 +26,7 @@ from blog.models.site import SingletonModel, SiteSettings, SocialProfile
 
 __all__ = [
     "SEARCH_CONFIG",
+    "SEARCH_ONLY",
     "unique_slug",
     "Category",
     "PostQuerySet",

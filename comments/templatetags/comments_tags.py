@@ -6,10 +6,10 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
 from django.utils.translation import get_language
 
 from blog.links import safe_url
+from blog.models import AuthorProfile
 from blog.templatetags.blog_tags import initials
 from comments import selectors
 from comments.forms import CommentForm
@@ -23,6 +23,7 @@ ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}"
 SHOWN_CHARS = 60
 DAY_LABEL, TIME_LABEL = "F j, Y", "g:i a"
+AVATARS = AuthorProfile._meta.get_field("avatar").storage  # where profile pictures live
 
 
 def link(address: str) -> str:
@@ -48,7 +49,8 @@ def linkify(text: str) -> str:
 @register.filter
 def comment_text(text):
     """Plain text as HTML: paragraphs and line breaks kept, addresses linked, the rest escaped."""
-    paragraphs = PARAGRAPH_BREAK.split(normalize_newlines(text or "").strip())
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")  # as normalize_newlines
+    paragraphs = PARAGRAPH_BREAK.split(text.strip())
     html = (linkify(p.strip()).replace("\n", "<br>") for p in paragraphs if p.strip())
     return mark_safe("\n".join(f"<p>{paragraph}</p>" for paragraph in html))
 
@@ -57,10 +59,15 @@ def comment_text(text):
 def comment_avatar(comment, size=40):
     """The commenter's uploaded picture, else initials on a colour made from their address."""
     profile = getattr(comment.user, "profile", None) if comment.user_id else None
+    return avatar_html(comment, profile.avatar.url if profile and profile.avatar else "", size)
+
+
+def avatar_html(comment, url: str, size: int = 40) -> str:
+    """comment_avatar's HTML from the picture's address (or "", for initials)."""
     # f-strings and the standard library's escape, not format_html: once per comment shown.
-    if profile and profile.avatar:
+    if url:
         return mark_safe(
-            f'<img class="comment-avatar" src="{escape(profile.avatar.url)}" alt="" '
+            f'<img class="comment-avatar" src="{escape(url)}" alt="" '
             f'width="{int(size)}" height="{int(size)}" loading="lazy">'
         )
     # A class per 30° of hue, not a style attribute: the CSP refuses inline styles.
@@ -88,26 +95,29 @@ def comment_section(context, post):
     }
 
 
-def prepare(nodes, *, post, depth, open, reply_base=None):
+def prepare(nodes, *, post, depth, open):
     """Work out once, in Python, what each shown comment prints: the template only places it.
 
     A page may show hundreds of comments; template lookups, filters and localisation per
     comment would cost most of the page's time.
     """
-    reply_base = reply_base or reverse("comments-xtd-reply", args=[0])[:-2]
-    for node in nodes:
+    reply_base = reverse("comments-xtd-reply", args=[0])[:-2]
+    zone, language = timezone.get_current_timezone(), get_language()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
         comment = node.comment
-        local = timezone.localtime(comment.submit_date)
+        local = comment.submit_date.astimezone(zone)
         node.html_id = f"comment-{comment.pk}"
         node.text = comment_text(comment.comment)
-        node.avatar = comment_avatar(comment)
+        node.avatar = avatar_html(comment, AVATARS.url(comment.avatar) if comment.avatar else "")
         node.iso_date = local.isoformat(timespec="seconds")
-        node.date = date_label(local)
+        node.date = date_label(local, language)
         node.by_author = bool(comment.user_id) and comment.user_id == post.author_id
         node.reply_to = str(comment.pk)
         node.reply_url = f"{reply_base}{comment.pk}/"
         node.can_reply = open and not comment.is_mention and node.level + 1 < depth
-        prepare(node.children, post=post, depth=depth, open=open, reply_base=reply_base)
+        stack.extend(node.children)
 
 
 def comments_html(nodes, *, page_query: str = "") -> str:
@@ -176,14 +186,11 @@ def _comment_body(node, page_query: str) -> str:
     )
 
 
-def date_label(local) -> str:
+def date_label(local, language=None) -> str:
     """ "November 24, 2014 at 9:05 p.m.": its two halves repeat a lot, so each is kept."""
-    day, time = (
-        local.replace(hour=0, minute=0, second=0, microsecond=0),
-        local.replace(second=0, microsecond=0),
-    )
-    language = get_language()
-    clock = time.replace(2000, 1, 1)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    clock = local.replace(2000, 1, 1, second=0, microsecond=0)
+    language = language or get_language()
     return f"{_format(day, DAY_LABEL, language)} at {_format(clock, TIME_LABEL, language)}"
 
 

@@ -347,6 +347,32 @@ def test_avatars_are_made_locally(client, rules):
     assert "gravatar" not in body and "ada@example.com" not in body
 
 
+def test_signed_in_commenters_own_picture_is_shown(client, rules):
+    from blog.models import AuthorProfile
+
+    post, user = make_post(), make_user("pictured")
+    AuthorProfile.objects.update_or_create(user=user, defaults={"avatar": "avatars/ada.png"})
+    make_comment(post, user=user, user_name="Ada Lovelace")
+    body = page(client, post)
+    assert (
+        '<img class="comment-avatar" src="/media/avatars/ada.png" alt="" width="40" height="40"'
+        in body
+    )
+    assert ">AL</span>" not in body
+
+
+def test_replies_below_a_held_comment_are_hidden_however_deep(client, rules):
+    post = make_post()
+    held = make_comment(post, "Held thread")
+    make_comment(post, "Deep answer", parent=make_comment(post, "Middle answer", parent=held))
+    make_comment(post, "Another thread")
+    held.status = Comment.Status.PENDING
+    held.save()
+    body = page(client, post)
+    assert "Another thread" in body and "1 comment on" in body
+    assert "Middle answer" not in body and "Deep answer" not in body
+
+
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 

@@ -1,7 +1,6 @@
 """Template tags for library images: responsive <picture> markup, post bodies, the gallery."""
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -10,14 +9,15 @@ from blog.media import selectors as media_selectors
 register = template.Library()
 
 
-@register.inclusion_tag("media/_picture.html")
+@register.simple_tag
 def picture(image, **options):
     """An image with WebP and fallback srcsets, its size (no layout shift) and lazy loading.
 
     Options: sizes ("main", "content", "gallery" or a sizes value), lazy, priority (for the
     first screen's main image), css_class, alt (else the image's alt text), link (to its page).
     """
-    return media_selectors.picture_context(image, **options)
+    context = media_selectors.picture_context(image, **options)
+    return mark_safe(media_selectors.picture_html(context) + "\n")
 
 
 @register.simple_tag
@@ -25,7 +25,7 @@ def featured_picture(post, **options):
     """The post's featured image: from the library, else an older plain upload, else nothing."""
     if post.featured_media_id:
         context = media_selectors.picture_context(post.featured_media, **options)
-        return mark_safe(render_to_string("media/_picture.html", context).strip())
+        return mark_safe(media_selectors.picture_html(context))
     if post.featured_image:
         loading = ' loading="lazy"' if options.get("lazy", True) else ""
         return format_html(
