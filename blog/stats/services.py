@@ -167,6 +167,8 @@ def views_flush() -> int:
 
 def _flush_at_exit() -> None:
     """A web process that stops (a deploy, gunicorn's max_requests) writes what it holds."""
+    if not _Buffer.events:
+        return
     try:
         views_flush()
     except Exception:  # settings or database gone at shutdown: nothing left to do
