@@ -97,6 +97,7 @@ class PostAdmin(admin.ModelAdmin):
         js = [
             "blog/admin/tag-autocomplete.js",
             "blog/admin/publish-box.js",
+            "blog/admin/post-title.js",
             "blog/admin/autosave.js",
             "blog/admin/post-preview.js",
         ]
@@ -206,7 +207,7 @@ class PostAdmin(admin.ModelAdmin):
             self.message_user(request, _("Scheduled for %(when)s.") % {"when": when})
         return None
 
-    @admin.display(description=_("title"), ordering="title")
+    @admin.display(description=_("Title"), ordering="title")
     def plain_title(self, post):
         """The title as text: markup a WordPress title kept (<em>) shows as its words."""
         return post.title_text

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse, reverse_lazy
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from taggit.forms import TagWidget
@@ -92,17 +93,28 @@ class PostAdminForm(forms.ModelForm):
             "title", "slug", "body", "excerpt", "featured_media", "status", "published_at",
             "author", "sticky", "format", "categories", "tags", "comments_open", "pings_open",
         ]  # fmt: skip
+        error_messages = {
+            "slug": {
+                "unique": _(
+                    "Another post already has this address. Change the slug, or empty it to "
+                    "have a free one made from the title."
+                )
+            }
+        }
         help_texts = {
             "tags": _("Type a tag and press Enter (or a comma); existing tags are suggested.")
         }
         widgets = {
+            # A headline of 300 characters is read whole: a box that grows with it (admin.css),
+            # in the direction of its own script (a Persian title right to left).
+            "title": forms.Textarea(attrs={"rows": 1, "dir": "auto", "class": "post-title"}),
             "tags": TagWidget(
                 attrs={
                     "class": "vTextField tag-autocomplete",
                     "data-suggest-url": reverse_lazy("admin:blog_post_tag_suggestions"),
                     "autocomplete": "off",
                 }
-            )
+            ),
         }
 
     can_add_category = False  # PostAdmin.get_form sets it for those who may
@@ -124,6 +136,10 @@ class PostAdminForm(forms.ModelForm):
             data["status"] = Post.Status.PRIVATE
         return data
 
+    def clean_title(self):
+        """One line: the Enter key, or a headline pasted with line breaks, adds no newline."""
+        return " ".join(self.cleaned_data["title"].split())
+
     def clean_tags(self):
         """taggit keeps a tag's name in a 100-character column: a longer one is refused here,
         with the post and everything typed in the form kept, instead of failing on save."""
@@ -143,8 +159,19 @@ class PostAdminForm(forms.ModelForm):
 
 
 class QuickDraftForm(forms.Form):
-    title = forms.CharField(max_length=Post._meta.get_field("title").max_length)
+    """The desk's quick draft. A title of only spaces with some text takes the text's first
+    words, so what was typed is never thrown away (WordPress keeps such a draft as "no title")."""
+
+    title = forms.CharField(required=False, max_length=Post._meta.get_field("title").max_length)
     text = forms.CharField(required=False, max_length=100_000)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title") and data.get("text"):
+            data["title"] = Truncator(" ".join(data["text"].split())).words(8, truncate="…")
+        if not data.get("title") and not self.errors:
+            raise ValidationError(_("A draft needs a title."), code="required")
+        return data
 
 
 class PersonChoiceField(forms.ModelChoiceField):

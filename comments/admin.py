@@ -114,14 +114,15 @@ class CommentAdmin(admin.ModelAdmin):
                 parent=parent, user=request.user, text=form.cleaned_data["text"]
             )
             self.message_user(request, _("Reply published."), messages.SUCCESS)
-            return redirect(back_to(request, reverse("admin:comments_comment_changelist")))
+            listed = reverse("admin:comments_comment_changelist")
+            return redirect(back_to(request, listed, referer=False))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Reply to %(name)s") % {"name": parent.user_name},
             "opts": self.model._meta,
             "comment": parent,
             "form": form,
-            "next": request.GET.get("next", ""),
+            "next": request.GET.get("next") or request.headers.get("referer", ""),
         }
         return TemplateResponse(request, "admin/comments/comment/reply.html", context)
 
@@ -239,10 +240,12 @@ class ReplyForm(forms.Form):
     )
 
 
-def back_to(request, default):
+def back_to(request, default, *, referer=True):
     """Where a row action returns: the page it was pressed on (the list with its filters, or
-    the desk), when that is on this site."""
-    target = request.POST.get("next") or request.GET.get("next") or request.headers.get("referer")
+    the desk), when that is on this site. referer=False for a form of its own, whose referer
+    is itself: its "next" field keeps the page it was opened from."""
+    target = request.POST.get("next") or request.GET.get("next")
+    target = target or (request.headers.get("referer") if referer else None)
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     return target if target and allowed else default
 

@@ -61,6 +61,15 @@ class OutgoingPingInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        """Not on a new post's form: it has sent nothing yet, an empty table is only noise.
+        (Django also asks without obj for the rows of a change form: those stay.)"""
+        adding = (request.resolver_match.url_name or "").endswith("_add")
+        return not adding and super().has_view_permission(request, obj)
+
 
 # blog's PostAdmin knows nothing of pings; the inline joins it from here.
 post_admin_extend(inline=OutgoingPingInline)

@@ -104,7 +104,7 @@ def test_add_form_with_a_taken_slug_explains_and_saves_nothing(client, editor):
     make_post("Original", slug="kerry-in-cairo")
     response = post_form(client, ADD_URL, title="Copy", slug="kerry-in-cairo")
     assert response.status_code == 200
-    assert "already exists" in response.content.decode()
+    assert "Another post already has this address." in response.content.decode()
     assert Post.objects.count() == 1
 
 
@@ -670,3 +670,15 @@ def test_authors_cannot_add_categories_in_place(client, author):
     response = client.post("/admin/blog/category/quick-add/", {"name": "Mine", "parent": ""})
     assert response.status_code == 403
     assert not Category.objects.filter(name="Mine").exists()
+
+
+def test_add_form_keeps_a_title_on_one_line(client, editor):
+    post_form(client, ADD_URL, title="Talks resume\r\nin  Vienna ", body="<p>Text</p>")
+    assert Post.objects.get().title == "Talks resume in Vienna"
+
+
+def test_add_form_has_no_empty_table_of_pings_sent(client, editor):
+    assert "pingbacks and webmentions sent" not in client.get(ADD_URL).content.decode().lower()
+    post = make_post("Sent some")
+    page = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "pingbacks and webmentions sent" in page.lower()

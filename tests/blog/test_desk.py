@@ -101,10 +101,20 @@ def test_quick_draft_makes_a_draft_by_the_editor(client, editor):
     assert "Draft saved" in client.get(DESK).content.decode()
 
 
-def test_quick_draft_without_a_title_explains_and_saves_nothing(client, editor):
-    client.post("/admin/blog/post/quick-draft/", {"title": "", "text": "Words"})
+def test_quick_draft_without_title_or_text_explains_and_saves_nothing(client, editor):
+    client.post("/admin/blog/post/quick-draft/", {"title": "   ", "text": " \r\n "})
     assert not Post.objects.exists()
     assert "A draft needs a title." in client.get(DESK).content.decode()
+
+
+def test_quick_draft_with_a_title_of_spaces_keeps_the_text_titled_by_its_first_words(
+    client, editor
+):
+    text = "The Assembly of Experts meets in March to hear the first reports on the succession."
+    client.post("/admin/blog/post/quick-draft/", {"title": "   ", "text": text})
+    post = Post.objects.get()
+    assert post.title == "The Assembly of Experts meets in March to…"
+    assert post.body == f"<p>{text}</p>"
 
 
 def test_desk_runs_a_fixed_number_of_queries(client, editor, django_assert_max_num_queries):

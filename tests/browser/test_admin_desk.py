@@ -9,7 +9,7 @@ from blog.stats.models import DailyPostViews, DailySiteViews
 from comments.models import Comment
 from tests.browser.conftest import login, screenshot
 from tests.comments.factories import make_comment
-from tests.factories import make_post, make_user
+from tests.factories import make_category, make_post, make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -35,13 +35,27 @@ def test_editor_toolbar_draws_every_icon(request, viewport):
     screenshot(page, f"admin-editor-toolbar-{page.viewport_size['width']}")
 
 
-# Lists that fit: at 1280 px the results table is no wider than the space it has.
+# Lists that fit: at 1280 px the results table is no wider than the space it has; at 390 px
+# each row is a card whose cells are named by their column and nothing scrolls sideways.
 
 TABLE_FITS = """() => {
   const table = document.querySelector("#result_list");
   const box = table.closest(".results");
   return {table: Math.ceil(table.getBoundingClientRect().width), box: box.clientWidth,
-          page: document.documentElement.scrollWidth, viewport: window.innerWidth};
+          inner: box.scrollWidth, page: document.documentElement.scrollWidth,
+          viewport: window.innerWidth};
+}"""
+
+# The first row's cells as a phone shows them: the name of their column (the card's heading has
+# none), and whether they are drawn whole inside the screen.
+FIRST_CARD = """() => {
+  const row = document.querySelector("#result_list tbody tr");
+  return [...row.cells].filter((cell) => !cell.classList.contains("action-checkbox"))
+    .map((cell) => {
+      const box = cell.getBoundingClientRect();
+      return {label: cell.dataset.label || "", text: cell.innerText.trim(),
+              shown: box.width > 40 && box.left >= 0 && box.right <= window.innerWidth};
+    });
 }"""
 
 
@@ -70,6 +84,15 @@ def long_followers():
         )
 
 
+def long_posts():
+    world = make_category("International relations and diplomacy")
+    for n in range(5):
+        post = make_post(
+            f"Why Iran Was Not Invited to the Anti ISIS Club, and What Comes Next (part {n})"
+        )
+        post.categories.add(world)
+
+
 @pytest.mark.parametrize(
     ("url", "fill", "headers"),
     [
@@ -83,10 +106,15 @@ def long_followers():
             long_followers,
             ["Email address", "Status", "Subscribed", "Confirmed", "Bounces"],
         ),
+        (
+            "/admin/blog/post/",
+            long_posts,
+            ["Title", "Status", "Author", "Categories", "Publish time"],
+        ),
     ],
-    ids=["comments", "followers"],
+    ids=["comments", "followers", "posts"],
 )
-def test_list_shows_its_columns_without_scrolling_at_1280(page, phone_page, url, fill, headers):
+def test_list_shows_its_columns_at_1280_and_as_cards_at_390(page, phone_page, url, fill, headers):
     make_user("editor", group="Editor")
     fill()
     login(page, "editor")
@@ -97,9 +125,17 @@ def test_list_shows_its_columns_without_scrolling_at_1280(page, phone_page, url,
     assert all(any(h.startswith(want.lower()) for h in shown) for want in headers), shown
     sizes = page.evaluate(TABLE_FITS)
     assert sizes["table"] <= sizes["box"] and sizes["page"] <= sizes["viewport"], sizes
+
     login(phone_page, "editor")
     phone_page.goto(url)
     screenshot(phone_page, f"admin-list-{name}-390")
+    sizes = phone_page.evaluate(TABLE_FITS)
+    assert sizes["inner"] <= sizes["box"] and sizes["page"] <= sizes["viewport"], sizes
+    cells = phone_page.evaluate(FIRST_CARD)
+    assert all(cell["shown"] for cell in cells), cells
+    labels = [headers[0], *(cell["label"] for cell in cells[1:])]  # the heading, then named
+    assert all(any(label.lower().startswith(want.lower()) for label in labels) for want in headers)
+    assert cells[0]["label"] == "" and cells[0]["text"], cells
 
 
 # The desk

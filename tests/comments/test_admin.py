@@ -195,3 +195,16 @@ def test_an_empty_reply_explains_and_saves_nothing(editor_client):
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_a_reply_returns_to_the_page_the_reply_link_was_on_not_to_its_own_form(editor_client):
+    question = make_comment(make_post(), status=Comment.Status.PENDING)
+    form = f"{CHANGELIST}{question.pk}/reply/"
+    listed = f"{CHANGELIST}?status=pending"
+    page = editor_client.get(form, HTTP_REFERER=f"http://testserver{listed}").content.decode()
+    assert f'name="next" value="http://testserver{listed.replace("&", "&amp;")}"' in page
+    sent = {"text": "Thanks.", "next": f"http://testserver{listed}"}
+    response = editor_client.post(form, sent, HTTP_REFERER=f"http://testserver{form}")
+    assert response["Location"] == f"http://testserver{listed}"
+    bare = editor_client.post(form, {"text": "Again."}, HTTP_REFERER=f"http://testserver{form}")
+    assert bare["Location"] == CHANGELIST

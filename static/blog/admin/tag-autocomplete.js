@@ -8,7 +8,9 @@
 
   const parse = (value) => {
     const names = [];
-    const pattern = /"([^"]*)"|([^,]+)/g;
+    // Django's "a, \"b c\"": the space after a comma is skipped, or a quoted name that follows
+    // one came back with its quotes as part of it (after any form error, on every change page).
+    const pattern = /\s*(?:"([^"]*)"|([^,]+))/g;
     for (const match of value.matchAll(pattern)) {
       const name = (match[1] ?? match[2]).trim();
       if (name) names.push(name);
