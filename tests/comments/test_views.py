@@ -414,9 +414,11 @@ def test_post_page_query_count_does_not_grow_with_comments(client, rules):
             top = make_comment(big, f"Reply {i}.{j}", parent=top if j < 2 else None)
     assert Comment.objects.for_post(big).count() == 500
     client.get(small.get_absolute_url())  # warm per-process caches
-    assert count_queries(client, big.get_absolute_url()) == count_queries(
-        client, small.get_absolute_url()
-    )
+    queries = count_queries(client, big.get_absolute_url())
+    assert queries == count_queries(client, small.get_absolute_url())
+    # The whole page with nothing cached: the post, its neighbours, likes, comments, settings,
+    # sign-in providers, page menu and each sidebar widget's one query.
+    assert queries <= 20
 
 
 @pytest.mark.usefixtures("uncached")
