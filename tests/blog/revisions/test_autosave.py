@@ -22,13 +22,6 @@ def text(title="Talks resume", body="<p>Typed so far.</p>", excerpt=""):
     return {"title": title, "body": body, "excerpt": excerpt}
 
 
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", group="Editor")
-    client.force_login(user)
-    return user
-
-
 def test_autosave_keeps_the_text_and_leaves_the_published_post_alone(client, editor):
     post = make_post("Talks", author=editor, body="<p>Published words.</p>")
     response = client.post(autosave_url(post), text(body="<p>New words.</p>"))

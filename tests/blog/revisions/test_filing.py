@@ -13,16 +13,9 @@ from blog.revisions.services import revision_record
 from blog.wordpress import services as wordpress_services
 from tests.blog.test_admin import ADD_URL, change_url, messages_of, post_form
 from tests.blog.wordpress import wxr_samples as samples
-from tests.factories import make_category, make_post, make_user
+from tests.factories import make_category, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", group="Editor")
-    client.force_login(user)
-    return user
 
 
 def make_image(title):

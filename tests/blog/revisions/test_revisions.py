@@ -10,13 +10,6 @@ from tests.factories import make_post, make_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client):
-    user = make_user("editor", group="Editor")
-    client.force_login(user)
-    return user
-
-
 def write_twice(client):
     post_form(client, ADD_URL, title="Talks resume", body="<p>First version.</p>")
     post = Post.objects.get()
