@@ -10,7 +10,9 @@ from tests.factories import make_user
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_preview_of_a_new_post_opens_the_draft_in_a_new_tab_and_goes_on_editing_it(page):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_preview_of_a_new_post_opens_the_draft_in_a_new_tab_and_goes_on_editing_it(page, width):
+    page.set_viewport_size({"width": width, "height": 900})
     make_user("editor", group="Editor")
     login(page, "editor")
     page.goto("/admin/blog/post/add/")
@@ -19,18 +21,19 @@ def test_preview_of_a_new_post_opens_the_draft_in_a_new_tab_and_goes_on_editing_
     with page.context.expect_page() as opened:
         page.click("button[name=_preview]")
     preview = opened.value
+    preview.set_viewport_size({"width": width, "height": 900})
     preview.locator("h1", has_text="Ceasefire talks, a first draft").wait_for()
     post = Post.objects.get()
     assert post.status == Post.Status.DRAFT
     assert preview.url.endswith(post.get_absolute_url())
     assert "Envoys arrive in Muscat on Thursday." in preview.locator(".entry-content").inner_text()
-    screenshot(preview, "admin-preview-of-new-post-1280")
+    screenshot(preview, f"admin-preview-of-new-post-{width}")
 
     # The form's own tab is now the draft's change form: the next save updates that draft.
     page.wait_for_url(f"**/admin/blog/post/{post.pk}/change/")
     assert "Draft saved." in page.locator(".messagelist").inner_text()
     assert page.locator("button[name=_preview]").get_attribute("formtarget") == "_blank"
-    screenshot(page, "admin-preview-form-after-1280")
+    screenshot(page, f"admin-preview-form-after-{width}")
     page.fill("#id_title", "Ceasefire talks resume")
     page.click("button[name=_save_draft]")
     page.locator(".messagelist", has_text="Draft saved.").wait_for()
