@@ -199,6 +199,7 @@ DATABASES = {
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/newsroom"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
+        engine="config.postgresql",  # Django's, with a health check without a round trip
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
