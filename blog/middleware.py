@@ -1,10 +1,11 @@
 import re
 
+from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from blog import pagecache
+from blog import generations, pagecache
 from blog.models import SiteSettings
 
 
@@ -84,21 +85,27 @@ def legacy_redirect_middleware(get_response):
 
 def page_cache_middleware(get_response):
     """Serve anonymous readers the pages in settings.PAGE_CACHE_VIEWS from the cache
-    (blog.pagecache); inside the visitor count, so a page from the cache still counts."""
+    (blog.pagecache); inside the visitor count, so a page from the cache still counts. Any
+    reader's GET of such a page runs knowing the cache's generation, so that what every reader
+    sees alike (settings, sidebar, menu) is made once per generation (blog.generations.kept)."""
 
     def middleware(request):
-        if not pagecache.request_cacheable(request):
+        if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
             return pagecache.private(request, get_response(request))
         match = pagecache.cached_view(request.path_info)
         if match is None:  # /healthz, robots.txt, a form's endpoint: no round trip to the cache
             return get_response(request)
+        if not pagecache.request_cacheable(request):
+            with generations.generation_known(pagecache.reader_generation()):
+                return pagecache.private(request, get_response(request))
         entry, generation = pagecache.lookup(request)
         if entry is not None:
             request.resolver_match = match
             request.counted_post_id = entry["counted_post_id"]
             pagecache.restore_attributes(request, entry)
             return pagecache.answer(request, pagecache.response_from(entry), entry)
-        response = get_response(request)
+        with generations.generation_known(generation):
+            response = get_response(request)
         if not pagecache.storable(request, response):
             return pagecache.private(request, response)
         if generation is None:

@@ -24,10 +24,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+
+from blog import generations
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_CHANGE_KEY = "pagecache:next-change"
@@ -143,19 +145,37 @@ def next_change(now: datetime) -> datetime:
 
 class Fragments:
     """The pieces of HTML every reader sees alike that one page shows (the page menu, the
-    sidebar's widgets), read from the cache in a single round trip with the generation.
+    sidebar's widgets), from this process's memory or the shared cache, never out of date.
 
-    Each is stored as (generation, html) under its name and served only while that generation
-    is current, as whole pages are; one missing or out of date is rendered and stored again.
-    With the page cache off (PAGE_CACHE_SECONDS=0) everything is rendered every time.
+    Each is stored in the cache as (generation, html) under its name and served only while
+    that generation is current, as whole pages are; one missing or out of date is rendered and
+    stored again. During a reader's GET of a cached kind of page the generation is already
+    known (generation_known) and the fragments this process made or read under it are used
+    again (kept): no round trip at all; elsewhere the generation and the fragments are read in
+    one round trip. With the page cache off (PAGE_CACHE_SECONDS=0) everything is rendered
+    every time.
     """
 
     def __init__(self, names):
         self.keys = {name: f"pagecache:fragment:{name}" for name in names}
         self.generation, self.found = None, {}
-        if settings.PAGE_CACHE_SECONDS > 0:
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return
+        self.generation = generations.current()
+        if self.generation is None:
             self.found = cache.get_many([GENERATION_KEY, *self.keys.values()])
             self.generation = self.found.get(GENERATION_KEY)
+            return
+        missing = [key for key in self.keys.values() if not self._kept(key)]
+        if missing:
+            self.found = cache.get_many(missing)
+
+    def _kept(self, key):
+        entry = generations.KEPT.get(key)
+        if entry is not None and entry[0] == self.generation:
+            self.found[key] = entry
+            return True
+        return False
 
     def get(self, name: str, render):
         """The fragment name's HTML; render() makes it when the cache has no current one."""
@@ -164,15 +184,17 @@ class Fragments:
             return render()
         entry = self.found.get(key)
         if entry is not None and entry[0] == self.generation:
+            generations.KEPT[key] = entry
             return entry[1]
         html = render()
         cache.set(key, (self.generation, html), settings.PAGE_CACHE_SECONDS)
+        generations.KEPT[key] = (self.generation, html)
         return html
 
 
 def shared_value(name: str, compute):
     """A value every reader sees alike (a count, say), kept in the cache while the generation
-    is current: one round trip when it is there; compute() makes it when it is not."""
+    is current: none or one round trip when it is there; compute() makes it when it is not."""
     return Fragments([name]).get(name, compute)
 
 
@@ -216,19 +238,54 @@ def is_cached_view(request) -> bool:
     return match is not None and match.view_name in settings.PAGE_CACHE_VIEWS
 
 
+# The URL matches of recent addresses: resolving is a tenth of a page from the cache, and its
+# answer for a path only changes with the URLconf. Short paths only, at most RESOLVED_MAX.
+RESOLVED_MAX, RESOLVED_PATH_MAX = 2048, 400
+_resolved: dict[tuple[str, str], object] = {}
+
+
 def cached_view(path: str):
     """The URL match of a path whose pages the cache keeps (settings.PAGE_CACHE_VIEWS), else
     None: other addresses cost no round trip to the cache."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    return match if match.view_name in settings.PAGE_CACHE_VIEWS else None
+    key = (get_urlconf() or settings.ROOT_URLCONF, path)
+    match = _resolved.get(key, False)
+    if match is False:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        if len(path) <= RESOLVED_PATH_MAX:
+            _resolved[key] = match
+            if len(_resolved) > RESOLVED_MAX:
+                _resolved.pop(next(iter(_resolved)))  # the oldest
+    return match if match is not None and match.view_name in settings.PAGE_CACHE_VIEWS else None
 
 
 def page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def current_generation(found: dict) -> str | None:
+    """The generation from a cache read that asked for GENERATION_KEY and NEXT_CHANGE_KEY, or
+    None when there is none yet or it has just ended (nothing may be stored under it)."""
+    current = found.get(GENERATION_KEY)
+    if current is None:  # first start, or the cache lost it: a new one, nothing stored now
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        return None
+    now, ends = timezone.now(), found.get(NEXT_CHANGE_KEY)
+    if ends is None or ends[0] != current:
+        cache.set(NEXT_CHANGE_KEY, (current, next_change(now)), None)
+    elif ends[1] <= now:  # a scheduled post went live: every page may show it
+        generation_bump()
+        return None
+    return current
+
+
+def reader_generation() -> str | None:
+    """The current generation for a request that cannot be served from the cache (a signed-in
+    reader, a cookie): one round trip, so its page's read-mostly parts are made once per generation (blog.generations.kept)."""
+    return current_generation(cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY]))
 
 
 def lookup(request) -> tuple[dict | None, str | None]:
@@ -241,15 +298,8 @@ def lookup(request) -> tuple[dict | None, str | None]:
     if copy is not None and copy["expires"] <= time.time():
         copy = None
     found = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, *([] if copy else [key])])
-    current = found.get(GENERATION_KEY)
-    if current is None:  # first start, or the cache lost it: a new one, nothing stored now
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        return None, None
-    now, ends = timezone.now(), found.get(NEXT_CHANGE_KEY)
-    if ends is None or ends[0] != current:
-        cache.set(NEXT_CHANGE_KEY, (current, next_change(now)), None)
-    elif ends[1] <= now:  # a scheduled post went live: every page may show it
-        generation_bump()
+    current = current_generation(found)
+    if current is None:
         return None, None
     if copy is not None and copy["generation"] == current:
         return copy, current

@@ -158,6 +158,12 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "comments.signin.middleware.signin_form_action_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "blog.middleware.nul_byte_middleware",  # before anything that queries with the address
+    "blog.stats.middleware.count_views_middleware",
+    # Inside the count (a cached page still counts) and outside the rest: a page served from
+    # the cache skips sessions, CSRF, users and messages (its reader has no cookie they could
+    # read), and the headers they add to a page are stored with it.
+    "blog.middleware.page_cache_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,11 +171,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "blog.middleware.nul_byte_middleware",  # before anything that queries with the address
     "blog.middleware.site_settings_middleware",
     "blog.middleware.legacy_redirect_middleware",
-    "blog.stats.middleware.count_views_middleware",
-    "blog.middleware.page_cache_middleware",  # inside the count: a cached page still counts
     "comments.mentions.middleware.mention_headers_middleware",
 ]
 

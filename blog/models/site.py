@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blog import widgets
+from blog import generations, widgets
 from blog.links import safe_url, validate_link_url
 
 
@@ -25,6 +25,13 @@ class SingletonModel(models.Model):
 
     @classmethod
     def load(cls):
+        """The row (made with its defaults the first time). While a reader's page is rendered
+        it is read once per page-cache generation in each process (blog.generations.kept): the
+        instance is then shared, so callers must not change it; forms read their own."""
+        return generations.kept(f"singleton:{cls._meta.label}", cls._load)
+
+    @classmethod
+    def _load(cls):
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
 

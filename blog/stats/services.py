@@ -55,6 +55,7 @@ BOT_AGENT = re.compile(
 VISITOR_DAYS_KEPT = 2
 
 
+@functools.lru_cache(maxsize=512)  # readers' User-Agent strings repeat
 def is_bot(user_agent: str) -> bool:
     return not user_agent.startswith(("Mozilla/", "Opera/")) or bool(BOT_AGENT.search(user_agent))
 
@@ -76,8 +77,13 @@ def should_count(request, response) -> bool:
         and match.url_name in COUNTED_PAGES
         and not is_bot(request.headers.get("User-Agent", ""))
         and not is_prefetch(request)
-        and not (request.user.is_authenticated and request.user.is_staff)
+        and not is_staff(getattr(request, "user", None))
     )
+
+
+def is_staff(user) -> bool:
+    """A signed-in editor; None (a page served from the cache has no user: nobody signed in)."""
+    return user is not None and user.is_authenticated and user.is_staff
 
 
 @functools.lru_cache(maxsize=4)
@@ -93,8 +99,11 @@ def visitor_hash(request, day: date) -> str:
 
 def referrer_host(request) -> str:
     """The host of an outside page that linked here, without www.; empty for our own pages."""
+    referer = request.headers.get("Referer", "")
+    if not referer:
+        return ""
     try:
-        host = (urlsplit(request.headers.get("Referer", "")).hostname or "").lower()
+        host = (urlsplit(referer).hostname or "").lower()
     except ValueError:
         return ""
     own = {request.get_host().split(":")[0].lower(), urlsplit(settings.SITE_URL).hostname}
@@ -104,22 +113,18 @@ def referrer_host(request) -> str:
 
 
 class _Buffer:
-    """This process's counted views not written yet (threaded servers share it under the lock)."""
+    """This process's counted views not written yet (threaded servers share it under the lock):
+    (post_id, day, visitor, referrer_host) each, made ViewEvent rows when written."""
 
     lock = threading.Lock()
-    events: list[ViewEvent] = []
+    events: list[tuple[int | None, date, str, str]] = []
     written_at = 0.0  # time.monotonic() of the last write; 0: none yet, the first view goes now
 
 
 def view_record(request, *, post_id: int | None = None) -> None:
     """Count one page view: kept in this process until views_flush_due() writes it."""
     day = timezone.localdate()
-    event = ViewEvent(
-        post_id=post_id,
-        day=day,
-        visitor=visitor_hash(request, day),
-        referrer_host=referrer_host(request),
-    )
+    event = (post_id, day, visitor_hash(request, day), referrer_host(request))
     with _Buffer.lock:
         _Buffer.events.append(event)
 
@@ -149,6 +154,10 @@ def views_flush() -> int:
         _Buffer.written_at = time.monotonic()
     if not events:
         return 0
+    events = [
+        ViewEvent(post_id=post_id, day=day, visitor=visitor, referrer_host=referrer)
+        for post_id, day, visitor, referrer in events
+    ]
     try:
         if connection.in_atomic_block:  # someone else's transaction: theirs to commit
             ViewEvent.objects.bulk_create(events)

@@ -9,6 +9,8 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 
+from blog import generations
+
 logger = logging.getLogger(__name__)
 
 REFUSALS = {
@@ -67,7 +69,12 @@ class SignInAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         """One application per provider: the admin's when the environment names one too
         (allauth would show two icons and fail on the second)."""
-        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        apps = generations.kept(
+            f"signin-apps:{provider}:{client_id}",
+            lambda: super(SignInAdapter, self).list_apps(
+                request, provider=provider, client_id=client_id
+            ),
+        )
         first = {}
         for app in apps:
             first.setdefault(app.provider, app)
