@@ -287,6 +287,38 @@ def test_reader_who_liked_sees_their_own_like():
     assert "You like this." not in text(post.get_absolute_url())
 
 
+def tables_read(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return " ".join(query["sql"] for query in queries.captured_queries)
+
+
+def test_signed_in_readers_page_reads_settings_and_providers_once_per_change():
+    post = make_post()
+    client = Client()
+    client.force_login(make_user("ada"))
+    client.get(post.get_absolute_url())
+    again = tables_read(client, post.get_absolute_url())
+    for table in ("blog_sitesettings", "comments_discussionsettings", "socialaccount_socialapp"):
+        assert table not in again
+    row = SiteSettings.load()
+    row.title = "Renamed for Ada"
+    row.save()
+    app = SocialApp.objects.create(provider="google", name="Google", client_id="id", secret="s",
+                                   settings={"server_url": "http://127.0.0.1:9/o"})  # fmt: skip
+    app.sites.add(Site.objects.get_current())
+    page = text_of(client, post)
+    assert "Renamed for Ada" in page and "signin-button signin-google" not in page  # signed in
+    assert "signin-button signin-google" in text_of(Client(HTTP_COOKIE="reader=1"), post)
+
+
+def test_settings_read_outside_a_readers_page_are_always_fresh():
+    first = SiteSettings.load()
+    SiteSettings.objects.filter(pk=1).update(title="Changed behind its back")
+    assert SiteSettings.load().title == "Changed behind its back"  # no page running: no reuse
+    assert first is not SiteSettings.load()
+
+
 def test_addresses_the_cache_never_keeps_cost_no_round_trip_to_it(django_assert_num_queries):
     make_post()
     with django_assert_num_queries(0):  # with the cache in PostgreSQL, a cache read is a query
