@@ -284,7 +284,8 @@ def current_generation(found: dict) -> str | None:
 
 def reader_generation() -> str | None:
     """The current generation for a request that cannot be served from the cache (a signed-in
-    reader, a cookie): one round trip, so its page's read-mostly parts are made once per generation (blog.generations.kept)."""
+    reader, a cookie): one round trip, after which the page's read-mostly parts are made once
+    per generation (blog.generations.kept)."""
     return current_generation(cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY]))
 
 

@@ -220,7 +220,7 @@ def cache_from_url(url):
     if url:
         raise ImproperlyConfigured("CACHE_URL must be redis://..., locmem: or empty (PostgreSQL).")
     return {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "config.postgresql.cache.DatabaseCache",  # Django's, a cheaper read
         "LOCATION": CACHE_TABLE,
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }

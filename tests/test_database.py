@@ -57,3 +57,37 @@ def test_a_page_after_postgresql_ended_the_connection_is_served(kept_connection,
     with kept_connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+@pytest.fixture
+def table_cache(settings):
+    """The cache as configured by default: a table in the blog's PostgreSQL."""
+    from django.core.cache import caches
+
+    from config.settings import cache_from_url
+
+    settings.CACHES = {"default": cache_from_url("")}
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_table_cache_reads_several_keys_in_one_query(table_cache, django_assert_num_queries):
+    table_cache.set_many({"a": {"page": "<p>é</p>"}, "b": 2, "c": None})
+    with django_assert_num_queries(1):
+        found = table_cache.get_many(["a", "b", "c", "missing"])
+    assert found == {"a": {"page": "<p>é</p>"}, "b": 2, "c": None}
+
+
+def test_table_cache_forgets_an_expired_key(table_cache):
+    table_cache.set_many({"old": "gone", "new": "here"}, 60)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "UPDATE newsroom_cache SET expires = now() - interval '1 second' WHERE cache_key LIKE %s",
+            ["%old"],
+        )
+    assert table_cache.get_many(["old", "new"]) == {"new": "here"}
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM newsroom_cache WHERE cache_key LIKE %s", ["%old"])
+        assert cursor.fetchone()[0] == 0  # deleted as Django's would

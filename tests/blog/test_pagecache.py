@@ -21,16 +21,14 @@ from blog.followers.models import Follower
 from blog.models import Category, Page, Post, SiteSettings
 from blog.stats.models import Like, ViewEvent
 from comments.models import Comment, DiscussionSettings
+from config.settings import cache_from_url
 from tests.comments.factories import make_comment
 from tests.factories import main_content, make_category, make_page, make_post, make_user
 
 pytestmark = pytest.mark.django_db
 
 BACKENDS = {
-    "postgres": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "newsroom_cache",
-    },
+    "postgres": cache_from_url(""),  # the default: a table in the blog's PostgreSQL
     "redis": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/7",
