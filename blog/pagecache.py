@@ -335,35 +335,41 @@ def storable(request, response) -> bool:
 
 
 def store(request, response, generation: str) -> dict:
+    """Keep a page rendered for anonymous readers under generation, with its validators and
+    the headers that make it public (set on response too): a hit only rebuilds the response."""
     content = response.content
+    etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+    last_modified = int(timezone.now().timestamp())
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_PROXY_SECONDS}"
+    patch_vary_headers(response, ["Cookie"])
     entry = {
         "generation": generation,
         "status": response.status_code,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED],
         "content": content,
-        "etag": f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"',
-        "last_modified": int(timezone.now().timestamp()),
+        "etag": etag,
+        "last_modified": last_modified,
         "counted_post_id": getattr(request, "counted_post_id", None),
         "attributes": {
             name: getattr(request, name) for name in REMEMBERED_ATTRIBUTES if hasattr(request, name)
         },
         "expires": time.time() + settings.PAGE_CACHE_SECONDS,
     }
-    cache.set(page_key(request), entry, settings.PAGE_CACHE_SECONDS)
-    _keep(page_key(request), entry)
+    key = page_key(request)
+    cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+    _keep(key, entry)
     return entry
 
 
 def response_from(entry: dict) -> HttpResponse:
+    """A stored page as a new response, its public headers and validators included."""
     return HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
 
 
 def answer(request, response, entry: dict) -> HttpResponse:
-    """The public page with its validators: 304 when the reader's copy is still right."""
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_PROXY_SECONDS}"
-    patch_vary_headers(response, ["Cookie"])
+    """The public page (its headers set by store()): 304 when the reader's copy is still right."""
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
     )
