@@ -85,6 +85,18 @@ def test_every_public_kind_of_page_is_cached(url):
     assert queries_of(url) <= 1
 
 
+def test_page_from_the_cache_carries_every_header_of_the_page_it_copies():
+    post = make_post()
+    first = get(post.get_absolute_url())
+    again = get(post.get_absolute_url())
+    assert queries_of(post.get_absolute_url()) <= 1  # the copy, not a new page
+    names = {name.lower() for name in first.headers} - {"date"}
+    assert names == {name.lower() for name in again.headers} - {"date"}
+    for name in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                 "Cross-Origin-Opener-Policy", "Content-Security-Policy", "Vary", "ETag"):  # fmt: skip
+        assert again[name] == first[name], name
+
+
 def test_page_from_the_cache_is_still_a_counted_view():
     post = make_post()
     get(post.get_absolute_url(), **{"User-Agent": BROWSER})
