@@ -6,9 +6,11 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, Count, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Replace, TruncMonth
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, Count, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import JSONObject, Replace, TruncMonth
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -40,9 +42,45 @@ def tag_suggestions(text, *, limit=10):
     )
 
 
-def post_for_page():
-    posts = Post.objects.select_related("author__profile").prefetch_related("categories", "tags")
-    return posts.defer(*SEARCH_ONLY)
+def json_rows(queryset, *fields):
+    """An annotation: the fields of each row of queryset as JSON objects, in its order, so a
+    list of related rows comes in the same query as the row they belong to (set_prefetched)."""
+    return ArraySubquery(queryset.values(row=JSONObject(**{field: field for field in fields})))
+
+
+def set_prefetched(instance, name, model, rows) -> None:
+    """Keep model instances made from json_rows() rows where instance.<name>.all() finds them
+    without a query, as prefetch_related(name) would have."""
+    fields = [f.attname for f in model._meta.concrete_fields if rows and f.attname in rows[0]]
+    objects = [model.from_db(DEFAULT_DB_ALIAS, fields, [row[f] for f in fields]) for row in rows]
+    queryset = getattr(instance, name).all()  # lazy: no query
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def post_for_page(slug) -> Post | None:
+    """The post with this slug and all its page shows of it in one query: author and profile
+    joined, its categories (in tree order) and tags (in the order prefetch_related gave them)
+    in the prefetch caches; None when there is none."""
+    categories = Category.objects.filter(posts=OuterRef("pk")).order_by("path")
+    tags = Tag.objects.filter(blog_taggedpost_items__content_object=OuterRef("pk")).order_by("pk")
+    post = (
+        Post.objects.select_related("author__profile")
+        .defer(*SEARCH_ONLY)
+        .annotate(
+            category_rows=json_rows(categories, *CATEGORY_FIELDS),
+            tag_rows=json_rows(tags, "id", "name", "slug"),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if post is not None:
+        set_prefetched(post, "categories", Category, post.category_rows)
+        set_prefetched(post, "tags", Tag, post.tag_rows)
+    return post
+
+
+CATEGORY_FIELDS = ("id", "name", "slug", "description", "parent_id", "path")
 
 
 def page_family(page):
@@ -56,6 +94,7 @@ def page_family(page):
 
 
 def post_neighbours(post):
+    """The published posts just before and after post (by date, then id), or None: one query."""
     public = Post.objects.published().only("title", "slug", "published_at")
     older = public.filter(
         Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
@@ -63,7 +102,11 @@ def post_neighbours(post):
     newer = public.filter(
         Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
     ).order_by("published_at", "pk")
-    return {"previous_post": older.first(), "next_post": newer.first()}
+    both = older.annotate(newer=Value(False))[:1].union(
+        newer.annotate(newer=Value(True))[:1], all=True
+    )
+    found = {neighbour.newer: neighbour for neighbour in both}
+    return {"previous_post": found.get(False), "next_post": found.get(True)}
 
 
 # websearch_to_tsquery reads "-word" as NOT word; a dash before no word is a NOT of nothing, and
