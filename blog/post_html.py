@@ -6,11 +6,12 @@ the ORM on the post; templates/blog/post_detail.html places them with template t
 (blog_tags). Everything from the post, its author and the site is escaped here.
 """
 
+from functools import lru_cache
 from html import escape  # the standard library's: Django's is lazy-aware and slower
 
 from django.conf import settings
 from django.template.defaultfilters import truncatechars, truncatewords
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,6 +35,19 @@ def _e(value) -> str:
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return escape(str(value))
+
+
+def link(name: str, **kwargs) -> str:
+    """reverse(name, kwargs=kwargs), remembered: a post page links a tag or a category in each
+    of a score of lines, and the same ones on every page. Kept per script prefix and URLconf,
+    as reverse's answer depends on them."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _link(name, tuple(kwargs.items()), get_script_prefix(), urlconf)
+
+
+@lru_cache(maxsize=4096)
+def _link(name, kwargs, prefix, urlconf) -> str:
+    return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
 
 
 def description(post) -> str:
@@ -95,7 +109,7 @@ def post_header(post) -> SafeString:
     """The <article> opening and the post's header: title, date and author."""
     local = timezone.localtime(post.published_at)
     author = post.author
-    href = reverse("blog:author", args=[author.username])
+    href = link("blog:author", username=author.username)
     return mark_safe(
         f'<article class="post format-{_e(post.format)}">\n  <header class="post-header">'
         f'\n    <h1 class="entry-title">{_e(post.title_html)}</h1>'
@@ -112,7 +126,7 @@ def post_footer(post) -> SafeString:
     tags = post.tag_list()
     if tags:
         links = ", ".join(
-            f'<a rel="tag" href="{_e(reverse("blog:tag", args=[tag.slug]))}">{_e(tag.name)}</a>'
+            f'<a rel="tag" href="{_e(link("blog:tag", slug=tag.slug))}">{_e(tag.name)}</a>'
             for tag in tags
         )
         html.append(f'<p class="post-tags"><span class="label">Tagged with:</span> {links}</p>')
@@ -120,7 +134,7 @@ def post_footer(post) -> SafeString:
     categories = post.categories.all()
     if categories:
         links = ", ".join(
-            f'<a rel="category" href="{_e(c.get_absolute_url())}">{_e(c.name)}</a>'
+            f'<a rel="category" href="{_e(link("blog:category", path=c.path))}">{_e(c.name)}</a>'
             for c in categories
         )
         html.append(f'<p class="post-categories"><span class="label">Posted in</span> {links}</p>')
@@ -137,7 +151,7 @@ def author_box(author) -> SafeString:
         avatar = f'<img class="avatar" src="{src}" alt="" width="72" height="72">'
     else:
         avatar = f'<span class="avatar initials" aria-hidden="true">{initials(name)}</span>'
-    href = reverse("blog:author", args=[author.username])
+    href = link("blog:author", username=author.username)
     html = [
         '\n<section class="author-box" aria-label="About the author">\n  ',
         avatar,
@@ -152,9 +166,9 @@ def author_box(author) -> SafeString:
         html.append('<p class="author-links">')
         if website:
             html.append(f'<a href="{_e(website)}" rel="me noopener">Website</a>')
-        for link in links:
-            shown = truncatechars(link.replace("https://", "").replace("http://", ""), 40)
-            html.append(f' · <a href="{_e(link)}" rel="me noopener">{_e(shown)}</a>')
+        for address in links:
+            shown = truncatechars(address.replace("https://", "").replace("http://", ""), 40)
+            html.append(f' · <a href="{_e(address)}" rel="me noopener">{_e(shown)}</a>')
         html.append("</p>")
     html.append("\n  </div>\n</section>\n\n")
     return mark_safe("".join(html))
