@@ -2,20 +2,25 @@
 
 import html
 import re
+from datetime import datetime
 from urllib.parse import quote
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import Case, Count, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Replace, TruncMonth
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, Count, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import JSONObject, Replace, TruncMonth
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from blog import widgets
 from blog.models import SEARCH_CONFIG, SEARCH_ONLY, Category, LegacyLink, Page, Post, SocialProfile
+from blog.prepared import PreparedQuery, stand_in
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
@@ -40,9 +45,49 @@ def tag_suggestions(text, *, limit=10):
     )
 
 
-def post_for_page():
-    posts = Post.objects.select_related("author__profile").prefetch_related("categories", "tags")
-    return posts.defer(*SEARCH_ONLY)
+def json_rows(queryset, *fields):
+    """An annotation: the fields of each row of queryset as JSON objects, in its order, so a
+    list of related rows comes in the same query as the row they belong to (set_prefetched)."""
+    return ArraySubquery(queryset.values(row=JSONObject(**{field: field for field in fields})))
+
+
+def set_prefetched(instance, name, model, rows) -> None:
+    """Keep model instances made from json_rows() rows where instance.<name>.all() finds them
+    without a query, as prefetch_related(name) would have."""
+    fields = [f.attname for f in model._meta.concrete_fields if rows and f.attname in rows[0]]
+    objects = [model.from_db(DEFAULT_DB_ALIAS, fields, [row[f] for f in fields]) for row in rows]
+    queryset = getattr(instance, name).all()  # lazy: no query
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def _post_with_terms(slug):
+    categories = Category.objects.filter(posts=OuterRef("pk")).order_by("path")
+    tags = Tag.objects.filter(blog_taggedpost_items__content_object=OuterRef("pk")).order_by("pk")
+    return (
+        Post.objects.select_related("author__profile")
+        .defer(*SEARCH_ONLY)
+        .annotate(
+            category_rows=json_rows(categories, *CATEGORY_FIELDS),
+            tag_rows=json_rows(tags, "id", "name", "slug"),
+        )
+        .filter(slug=slug)
+    )
+
+
+def post_for_page(slug) -> Post | None:
+    """The post with this slug and all its page shows of it in one query: author and profile
+    joined, its categories (in tree order) and tags (in the order prefetch_related gave them)
+    in the prefetch caches; None when there is none."""
+    post = next(iter(_POST_WITH_TERMS(slug)), None)  # the slug is unique
+    if post is not None:
+        set_prefetched(post, "categories", Category, post.category_rows)
+        set_prefetched(post, "tags", Tag, post.tag_rows)
+    return post
+
+
+CATEGORY_FIELDS = ("id", "name", "slug", "description", "parent_id", "path")
+_POST_WITH_TERMS = PreparedQuery(_post_with_terms, stand_in(str))
 
 
 def page_family(page):
@@ -55,15 +100,29 @@ def page_family(page):
     return {"ancestors": ancestors, "child_pages": list(children)}
 
 
-def post_neighbours(post):
-    public = Post.objects.published().only("title", "slug", "published_at")
+def _neighbours(now, published_at, pk):
+    public = Post.objects.published(now=now).only("title", "slug", "published_at")
     older = public.filter(
-        Q(published_at__lt=post.published_at) | Q(published_at=post.published_at, pk__lt=post.pk)
+        Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk)
     ).order_by("-published_at", "-pk")
     newer = public.filter(
-        Q(published_at__gt=post.published_at) | Q(published_at=post.published_at, pk__gt=post.pk)
+        Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk)
     ).order_by("published_at", "pk")
-    return {"previous_post": older.first(), "next_post": newer.first()}
+    return older.annotate(newer=Value(False))[:1].union(
+        newer.annotate(newer=Value(True))[:1], all=True
+    )
+
+
+_NEIGHBOURS = PreparedQuery(
+    _neighbours, stand_in(datetime, 0), stand_in(datetime, 1), stand_in(int)
+)
+
+
+def post_neighbours(post):
+    """The published posts just before and after post (by date, then id), or None: one query."""
+    both = _NEIGHBOURS(timezone.now(), post.published_at, post.pk)
+    found = {neighbour.newer: neighbour for neighbour in both}
+    return {"previous_post": found.get(False), "next_post": found.get(True)}
 
 
 # websearch_to_tsquery reads "-word" as NOT word; a dash before no word is a NOT of nothing, and

@@ -111,7 +111,9 @@ class SearchView(PostListMixin, generic.ListView):
 
 
 def post_detail(request, year, month, day, slug):
-    post = get_object_or_404(selectors.post_for_page(), slug=slug)
+    post = selectors.post_for_page(slug)
+    if post is None:
+        raise Http404("No Post matches the given query.")  # as get_object_or_404 said
     preview = not post.is_public
     if preview and not post.editable_by(request.user):
         raise Http404("No such post")

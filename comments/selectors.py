@@ -6,12 +6,14 @@ from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from blog.models import Post
+from blog.prepared import PreparedQuery, stand_in
 from comments import threads
 from comments.models import Comment, DiscussionSettings
 
@@ -78,13 +80,25 @@ def visible_comments(post: Post) -> list[ShownComment]:
     Some may hang below a held, spammed or trashed comment: build_threads() leaves those
     out, as Comment.objects.shown() does, without the query's subquery per row.
     """
-    rows = (
-        Comment.objects.for_post(post)
+    ctype = ContentType.objects.get_for_model(post)
+    rows = _VISIBLE_COMMENTS(ctype.pk, str(post.pk), settings.SITE_ID)
+    return [ShownComment(row) for row in rows]
+
+
+def _visible_comments(content_type_id, object_pk, site_id):
+    return (
+        Comment.objects.filter(content_type_id=content_type_id, object_pk=object_pk)
+        .filter(site_id=site_id)
         .public()
         .order_by("thread_id", "order")
         .values_list(*SHOWN_FIELDS, "user__profile__avatar")
     )
-    return [ShownComment(row) for row in rows]
+
+
+# Comment.objects.for_post(post).public(), its SQL written once per process.
+_VISIBLE_COMMENTS = PreparedQuery(
+    _visible_comments, stand_in(int, 0), stand_in(str), stand_in(int, 1)
+)
 
 
 def build_threads(comments: list[ShownComment], depth: int) -> tuple[list[Node], int]:

@@ -4,13 +4,15 @@ import re
 from html import unescape
 
 from django.conf import settings
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import OuterRef, Q, prefetch_related_objects
 from django.utils.feedgenerator import Enclosure
 from django.utils.html import conditional_escape, strip_tags
 
 from blog.media.models import Image, ImageUse, Rendition
 from blog.media.services import _ATTR, _IMG_TAG, ABOVE_THE_FOLD, MIME_TYPES, SIZES, image_ids_in
 from blog.models import Post
+from blog.prepared import PreparedQuery, stand_in
+from blog.selectors import json_rows, set_prefetched
 
 _LINK_OPENED = re.compile(r"<a\b[^>]*>\s*$", re.IGNORECASE)
 
@@ -21,20 +23,61 @@ def with_renditions(queryset):
     return queryset.prefetch_related("renditions")
 
 
+RENDITION_FIELDS = ("id", "image_id", "kind", "format", "width", "height", "file", "size")
+
+
+def post_images(post: Post) -> None:
+    """Read the post's featured library image and those in its text, each with its renditions,
+    in one query, for post_featured() and post_body_images() (a page has no featured image)."""
+    body_ids = image_ids_in(post.body)
+    featured_id = getattr(post, "featured_media_id", None)
+    ids = sorted({*body_ids, featured_id} - {None})
+    found = {}
+    for image in _images_with_renditions(ids):  # in the library's order, as before
+        set_prefetched(image, "renditions", Rendition, image.rendition_rows)
+        found[image.pk] = image
+    post._body_images = {pk: image for pk, image in found.items() if pk in body_ids}
+    if featured_id in found:
+        Post.featured_media.field.set_cached_value(post, found[featured_id])
+
+
+def _images_with_renditions_query(*ids):
+    renditions = Rendition.objects.filter(image=OuterRef("pk")).order_by("kind", "format", "width")
+    return Image.objects.filter(pk__in=ids).annotate(
+        rendition_rows=json_rows(renditions, *RENDITION_FIELDS)
+    )
+
+
+# One prepared query per number of images (the SQL says "IN (%s, %s, ...)"), for up to a dozen.
+_PREPARED = {
+    count: PreparedQuery(_images_with_renditions_query, *(stand_in(int, n) for n in range(count)))
+    for count in range(1, 13)
+}
+
+
+def _images_with_renditions(ids: list[int]) -> list[Image]:
+    """The library images with these ids, each with its renditions as JSON rows."""
+    if not ids:
+        return []
+    if len(ids) in _PREPARED:
+        return _PREPARED[len(ids)](*ids)
+    return list(_images_with_renditions_query(*ids))
+
+
 def post_body_images(post: Post) -> dict[int, Image]:
-    """The library images in a post's text with their renditions: two queries, once per post."""
+    """The library images in a post's text with their renditions: read once per post."""
     if not hasattr(post, "_body_images"):
-        ids = image_ids_in(post.body)
-        images = with_renditions(Image.objects.filter(pk__in=ids)) if ids else []
-        post._body_images = {image.pk: image for image in images}
+        post_images(post)
     return post._body_images
 
 
 def post_featured(post: Post) -> Image | None:
-    """The post's featured library image with its renditions (prefetched once); pages have none."""
+    """The post's featured library image with its renditions (read once); pages have none."""
     if not getattr(post, "featured_media_id", None):
         return None
-    prefetch_related_objects([post.featured_media], "renditions")
+    if not Post.featured_media.is_cached(post):  # a post's own page: read with its text's
+        post_images(post)
+    prefetch_related_objects([post.featured_media], "renditions")  # a no-op when read so
     return post.featured_media
 
 

@@ -103,11 +103,12 @@ SEARCH_ONLY = ["body_text", "search_vector"]
 
 
 class PostQuerySet(models.QuerySet):
-    def published(self):
-        """Posts any reader may see: published, or scheduled and their time has come."""
+    def published(self, now=None):
+        """Posts any reader may see: published, or scheduled and their time has come (by now,
+        the current time unless given)."""
         return self.filter(
             status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED],
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
         )
 
     def scheduled_after(self, moment):

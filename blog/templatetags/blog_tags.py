@@ -3,10 +3,9 @@ import json
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from blog import dynamic_blocks, links, pagecache, selectors, widgets
+from blog import dynamic_blocks, links, pagecache, post_html, selectors, widgets
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -128,8 +127,37 @@ def post_jsonld(post, image=None):
 
 @register.filter
 def author_name(user):
-    profile = getattr(user, "profile", None)
-    return profile.name if profile else (user.get_full_name() or user.get_username())
+    return post_html.author_name(user)
+
+
+@register.simple_tag
+def post_meta(post, *, site_title, og=None, preview=False):
+    """The post's Open Graph, article and Twitter meta tags (blog.post_html)."""
+    return post_html.post_meta(post, site_title=site_title, og=og, preview=preview)
+
+
+@register.simple_tag
+def post_header(post):
+    """The <article> opening tag and the post's title, date and author (blog.post_html)."""
+    return post_html.post_header(post)
+
+
+@register.simple_tag
+def post_footer(post):
+    """The post's tags and categories (blog.post_html)."""
+    return post_html.post_footer(post)
+
+
+@register.simple_tag
+def author_box(author):
+    """The box about a post's author (blog.post_html)."""
+    return post_html.author_box(author)
+
+
+@register.simple_tag
+def post_nav(previous_post, next_post):
+    """Links to the posts before and after (blog.post_html)."""
+    return post_html.post_nav(previous_post, next_post)
 
 
 @register.filter
@@ -140,5 +168,4 @@ def html_datetime(value):
 
 @register.filter
 def initials(name):
-    letters = "".join(word[0] for word in str(name).split()[:2] if word)
-    return escape(letters.upper() or "?")
+    return post_html.initials(name)

@@ -5,6 +5,7 @@ from html import escape  # the standard library's: Django's is lazy-aware and sl
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -197,3 +198,49 @@ def date_label(local, language=None) -> str:
 @lru_cache(maxsize=4096)
 def _format(value, format_string, language):
     return dateformat.format(value, format_string)
+
+
+@register.simple_tag
+def comment_form_fields(form, user=None):
+    """The comment form's <form> element, as comments/_form.html printed it: hidden fields,
+    errors, the comment box, name, email and address for a reader not signed in, the honeypot
+    and the follow-up box. Written in Python: it is under every post, drawn for each reader."""
+    e = conditional_escape  # as the template engine: widgets and error lists are safe already
+    f = {name: form[name] for name in ("comment", "name", "email", "url", "honeypot", "followup")}
+    html = [
+        f'<form id="commentform" class="comment-form" method="post"'
+        f' action="{e(reverse("comments-post-comment"))}">\n    ',
+        *(e(hidden) for hidden in form.hidden_fields()),
+        "\n    ",
+    ]
+    errors, reply_errors = form.non_field_errors(), form["reply_to"].errors
+    if errors or reply_errors:
+        html.append(f'<div class="form-errors" role="alert">{e(errors)}{e(reply_errors)}</div>')
+    html.append(
+        '\n    <div class="comment-form-comment">'
+        f'\n      <label for="{e(f["comment"].id_for_label)}">Comment'
+        ' <span aria-hidden="true">*</span></label>'
+        f"\n      {e(f['comment'].errors)}{e(f['comment'])}\n    </div>\n    "
+    )
+    if not getattr(user, "is_authenticated", False):
+        html.append(
+            '\n    <div class="comment-form-fields">'
+            f'\n      <div class="comment-form-author"><label for="{e(f["name"].id_for_label)}">'
+            f'Name <span aria-hidden="true">*</span></label>{e(f["name"].errors)}{e(f["name"])}'
+            "</div>"
+            f'\n      <div class="comment-form-email"><label for="{e(f["email"].id_for_label)}">'
+            'Email <span aria-hidden="true">*</span> <small>(never shown)</small></label>'
+            f"{e(f['email'].errors)}{e(f['email'])}</div>"
+            f'\n      <div class="comment-form-url"><label for="{e(f["url"].id_for_label)}">'
+            f"Website</label>{e(f['url'].errors)}{e(f['url'])}</div>\n    </div>\n    "
+        )
+    honeypot, followup = f["honeypot"], f["followup"]
+    html.append(
+        f'\n    <p class="comment-form-hp" aria-hidden="true"><label for="'
+        f'{e(honeypot.id_for_label)}">{e(honeypot.label)}</label>{e(honeypot)}</p>'
+        f'\n    <p class="comment-form-followup">{e(followup)} <label for="'
+        f'{e(followup.id_for_label)}">{e(followup.label)}</label></p>'
+        '\n    <p class="form-submit"><button type="submit" id="submit">Post Comment</button></p>'
+        "\n  </form>"
+    )
+    return mark_safe("".join(str(part) for part in html))

@@ -101,6 +101,18 @@ def test_post_page_links_previous_and_next(client):
     assert f'rel="next" href="{last.get_absolute_url()}"' in body
 
 
+def test_post_page_neighbours_share_its_time_by_id_and_skip_what_readers_cannot_see(client):
+    when = timezone.now() - timedelta(days=2)
+    first, middle, last = (make_post(title, published_at=when) for title in "ABC")
+    make_post("Draft", status=Post.Status.DRAFT, published_at=when)
+    make_post("Soon", status=Post.Status.SCHEDULED, published_at=timezone.now() + timedelta(1))
+    body = client.get(middle.get_absolute_url()).content.decode()
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in body
+    assert f'rel="next" href="{last.get_absolute_url()}"' in body
+    body = client.get(last.get_absolute_url()).content.decode()
+    assert 'rel="next"' not in body
+
+
 def test_draft_is_404_for_readers_and_a_preview_for_staff(client):
     editor = make_user("ed", group="Editor")
     draft = make_post("Secret draft", status=Post.Status.DRAFT)

@@ -416,9 +416,10 @@ def test_post_page_query_count_does_not_grow_with_comments(client, rules):
     client.get(small.get_absolute_url())  # warm per-process caches
     queries = count_queries(client, big.get_absolute_url())
     assert queries == count_queries(client, small.get_absolute_url())
-    # The whole page with nothing cached: the post, its neighbours, likes, comments, settings,
-    # sign-in providers, page menu and each sidebar widget's one query.
-    assert queries <= 20
+    # The whole page with nothing cached: the post (with its author, categories and tags), its
+    # two neighbours, the likes, the comments, settings, sign-in providers, page menu and each
+    # sidebar widget's one query.
+    assert queries <= 16
 
 
 @pytest.mark.usefixtures("uncached")

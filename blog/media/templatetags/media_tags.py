@@ -24,7 +24,8 @@ def picture(image, **options):
 def featured_picture(post, **options):
     """The post's featured image: from the library, else an older plain upload, else nothing."""
     if post.featured_media_id:
-        context = media_selectors.picture_context(post.featured_media, **options)
+        image = media_selectors.post_featured(post)
+        context = media_selectors.picture_context(image, **options)
         return mark_safe(media_selectors.picture_html(context))
     if post.featured_image:
         loading = ' loading="lazy"' if options.get("lazy", True) else ""

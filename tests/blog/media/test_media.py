@@ -634,6 +634,22 @@ def test_post_page_queries_do_not_grow_with_its_images(
 
 
 @committed
+def test_post_page_reads_its_featured_and_text_images_in_one_query(
+    client, django_capture_on_commit_callbacks, run_jobs, settings
+):
+    images = [add_image(django_capture_on_commit_callbacks) for _ in range(3)]
+    run_jobs()
+    post = post_with_figures(images[1:], featured_media=images[0], days_ago=2)
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(post.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(post.get_absolute_url()).content.decode()
+    assert all(f'data-file="{image.pk}"' in body for image in images)
+    media_queries = [q for q in queries if 'FROM "blog_image"' in q["sql"]]
+    assert len(media_queries) == 1 and '"blog_rendition"' in media_queries[0]["sql"]
+
+
+@committed
 def test_home_page_and_gallery_queries_do_not_grow_with_images(
     client, django_capture_on_commit_callbacks, run_jobs, settings
 ):

@@ -182,6 +182,7 @@ def test_a_like_belongs_to_a_user_or_a_browser_never_both():
 
 def test_post_page_queries_do_not_grow_with_likes(client, settings):
     post = make_post()
+    Like.objects.create(post=post, user=make_user())  # the likers' avatars: one more query
     settings.PAGE_CACHE_SECONDS = 0  # what rendering costs: no page or fragment cache
     client.get(post.get_absolute_url())
     with CaptureQueriesContext(connection) as few:
@@ -191,3 +192,14 @@ def test_post_page_queries_do_not_grow_with_likes(client, settings):
     with CaptureQueriesContext(connection) as many:
         client.get(post.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_post_page_without_signed_in_likers_reads_no_likers(client, settings):
+    post = make_post()
+    settings.PAGE_CACHE_SECONDS = 0
+    Like.objects.create(post=post, browser="0b6d7f5e-1111-4a4a-9c9c-123456789abc")
+    client.get(post.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(post.get_absolute_url()).content.decode()
+    assert "1 blogger likes this." in body
+    assert not [q for q in queries if 'INNER JOIN "blog_like"' in q["sql"]]

@@ -1,0 +1,76 @@
+"""Querysets whose SQL is written once per process.
+
+The ORM spends more CPU writing the SQL of a post page's queries (joins, subqueries, JSON rows)
+than PostgreSQL spends running them: about 2 ms for the post with its categories and tags, where
+running the same SQL costs 0.1 ms. A PreparedQuery compiles its queryset once, with stand-ins for
+the values that change from call to call, and then runs that SQL with the real values, giving
+what the queryset gives (model instances with their select_related objects and annotations,
+or values rows).
+"""
+
+import copy
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.db import connections
+
+# Values no real query uses, told apart from each other and from every other parameter.
+_BASE_DATE = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def stand_in(kind: type, n: int = 0):
+    """The n-th stand-in of a kind (str, int, datetime or UUID) for PreparedQuery."""
+    if kind is str:
+        return f"\x1fprepared-{n}\x1f"
+    if kind is int:
+        return -987_654_321 - n
+    if kind is datetime:
+        return _BASE_DATE + timedelta(microseconds=n + 1)
+    if kind is uuid.UUID:
+        return uuid.UUID(int=0xF1E2D3C4 + n)
+    raise TypeError(f"no stand-in for {kind!r}")
+
+
+class PreparedQuery:
+    """build(*values) -> QuerySet, compiled on the first call with stand_ins (stand_in()) in
+    place of the values; each call runs the same SQL with its own values and returns a list.
+
+    build must use each value only as a query parameter, as a comparison's right-hand side: a
+    value that changes the SQL itself (None, a list whose length varies, a model instead of its
+    pk) cannot be prepared. Raises ValueError at the first call when a stand-in does not reach
+    the parameters exactly once per use.
+    """
+
+    def __init__(self, build, *stand_ins):
+        self.build, self.stand_ins = build, stand_ins
+        self._compiled = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *values) -> list:
+        queryset, compiler, sql, params, slots = self._compiled or self._compile()
+        params = list(params)
+        for position, index in slots:
+            params[position] = values[index]
+        run = copy.copy(compiler)
+        run.connection = connections[queryset.db]  # this thread's
+        run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        fresh = queryset._chain()
+        fresh.query.get_compiler = lambda *args, **kwargs: run
+        return list(fresh)
+
+    def _compile(self):
+        with self._lock:
+            if self._compiled is None:
+                queryset = self.build(*self.stand_ins)
+                compiler = queryset.query.get_compiler(queryset.db)
+                sql, params = compiler.as_sql()
+                slots = [
+                    (position, self.stand_ins.index(param))
+                    for position, param in enumerate(params)
+                    if any(param == s and type(param) is type(s) for s in self.stand_ins)
+                ]
+                if {index for _, index in slots} != set(range(len(self.stand_ins))):
+                    raise ValueError(f"{self.build!r}: a value is not a query parameter")
+                self._compiled = (queryset, compiler, sql, params, slots)
+        return self._compiled

@@ -1,0 +1,45 @@
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from blog.models import Post
+from blog.prepared import PreparedQuery, stand_in
+from tests.factories import make_post, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def by_slug(slug):
+    return Post.objects.select_related("author").filter(slug=slug)
+
+
+def test_prepared_query_gives_what_its_queryset_gives_for_each_value():
+    first, second = make_post("First"), make_post("Second", author=make_user("other"))
+    prepared = PreparedQuery(by_slug, stand_in(str))
+    assert prepared(first.slug) == [first]
+    found = prepared(second.slug)
+    assert found == [second]
+    with CaptureQueriesContext(connection) as queries:
+        assert found[0].author.username == "other"  # joined, as the queryset's
+    assert len(queries) == 0
+    assert prepared("no-such-post") == []
+
+
+def test_prepared_query_takes_a_value_used_twice_and_values_rows():
+    post = make_post("Dated")
+
+    def around(moment):
+        return Post.objects.filter(published_at__lte=moment, published_at__gte=moment).values_list(
+            "slug", flat=True
+        )
+
+    prepared = PreparedQuery(around, stand_in(datetime))
+    assert prepared(post.published_at) == [post.slug]
+
+
+def test_prepared_query_refuses_a_value_that_is_no_parameter():
+    prepared = PreparedQuery(lambda slug: Post.objects.all(), stand_in(str))
+    with pytest.raises(ValueError):
+        prepared("any")
