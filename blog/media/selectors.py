@@ -6,7 +6,8 @@ from html import unescape
 from django.conf import settings
 from django.db.models import Q, prefetch_related_objects
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import conditional_escape, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 from blog.media.models import Image, ImageUse, Rendition
 from blog.media.services import _ATTR, _IMG_TAG, ABOVE_THE_FOLD, MIME_TYPES, SIZES, image_ids_in
@@ -94,6 +95,25 @@ def post_email_image(post: Post, width: int = 640) -> dict | None:
 def on_post_email(sender, post, **kwargs) -> dict | None:
     """blog.signals.post_email_image receiver."""
     return post_email_image(post)
+
+
+def featured_picture(post: Post, **options) -> str:
+    """The post's featured image as HTML: from the library (picture_context's options), else an
+    older plain upload, else ""."""
+    if post.featured_media_id:
+        return picture_html(picture_context(post.featured_media, **options))
+    if post.featured_image:
+        loading = ' loading="lazy"' if options.get("lazy", True) else ""
+        return format_html(
+            '<img class="{}" src="{}" alt=""{} decoding="async">',
+            options.get("css_class", ""), post.featured_image.url, mark_safe(loading),
+        )  # fmt: skip
+    return ""
+
+
+def on_summary_picture(sender, post, lazy, **kwargs) -> str:
+    """blog.signals.summary_picture receiver: the picture heading a post's summary in lists."""
+    return featured_picture(post, sizes="main", lazy=lazy, css_class="thumb", alt="")
 
 
 def srcset(renditions) -> str:

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from blog.media.models import Image
 from blog.models import Post, SiteSettings
 from tests.factories import main_content, make_category, make_post, make_user
 
@@ -177,6 +178,39 @@ def test_list_pages_run_a_fixed_number_of_queries(client, url):
             make_post(f"More {i}", author=post.author, categories=post.categories.all(),
                       tags=[f"x{i}", "common"])  # fmt: skip
     assert count_queries(client, url) == few
+
+
+def make_pictured(count, categories):
+    """count posts, each by its own author, in the categories, with a library image (and its
+    renditions, as rows: no files are read to list them)."""
+    posts = []
+    for i in range(count):
+        image = Image.objects.create(file=f"images/p{i}.jpg", format="JPEG", title=f"P{i}",
+                                     width=1600, height=900)  # fmt: skip
+        for width in (320, 960, 1600):
+            for fmt in ("JPEG", "WEBP"):
+                image.renditions.create(format=fmt, width=width, height=width * 9 // 16,
+                                        file=f"images/r/p{i}-{width}.{fmt}", size=1000)  # fmt: skip
+        posts.append(make_post(f"Pictured {i}", author=make_user(), categories=categories,
+                               featured_media=image, days_ago=i + 1))  # fmt: skip
+    return posts
+
+
+@pytest.mark.usefixtures("uncached")
+def test_home_runs_the_same_few_queries_for_one_summary_as_for_ten(client):
+    categories = [make_category(f"Region {i}") for i in range(3)]
+    make_pictured(1, categories)
+    client.get("/")  # warm per-process caches (content types)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    make_pictured(9, categories)
+    with CaptureQueriesContext(connection) as ten:
+        html = main_content(client.get("/"))
+    assert html.count("<picture>") == 10 and html.count('href="/category/region-2/"') == 10
+    # 13: the site settings, the page menu, the sidebar's widgets (uncached: 8) and the list's
+    # own three: the posts' count, the posts (authors and categories in the same query), the
+    # featured images' renditions.
+    assert len(ten) == len(one) == 13
 
 
 @pytest.mark.usefixtures("uncached")
