@@ -4,6 +4,7 @@ from html import escape as html_escape  # the standard library's: Django's is sl
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape
@@ -85,6 +86,31 @@ def page_menu(context):
         return links.render(context.new({"menu_pages": list(Page.objects.in_menu())}))
 
     return mark_safe(shared_fragments(context).get("page-menu", render) + "\n")
+
+
+# The addresses base.html links on every page, by the names it reverses, and its static files.
+FRAME_URLS = {
+    "feed": "blog:feed", "feed_atom": "blog:feed-atom", "home": "blog:home", "login": "login",
+    "logout": "logout", "signup": "comments:signup", "search": "blog:search",
+    "sitemap": "sitemap",
+}  # fmt: skip
+FRAME_STATIC = {"favicon": "favicon.svg", "css": "css/site.css"}
+
+
+@register.simple_tag
+def frame_urls():
+    """{key: address} of FRAME_URLS and FRAME_STATIC, worked out once per process (per script
+    prefix, URLconf and static files storage): every page links them, and a {% url %} or
+    {% static %} tag each cost more than the rest of the frame's lines together."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    return _frame_urls(get_script_prefix(), urlconf, settings.STATIC_URL, storage)
+
+
+@lru_cache(maxsize=16)
+def _frame_urls(prefix, urlconf, static_url, storage):
+    urls = {key: reverse(name, urlconf=urlconf) for key, name in FRAME_URLS.items()}
+    return urls | {key: static(path) for key, path in FRAME_STATIC.items()}
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import timezone
 
 from blog.media.models import Image
@@ -321,3 +322,16 @@ def test_date_archives_are_404_when_only_hidden_posts_are_in_them(client, fields
 def test_home_page_of_a_new_blog_answers_200(client):
     make_post("Secret", status=Post.Status.DRAFT)
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.usefixtures("uncached")
+def test_header_and_footer_links_follow_the_script_prefix(client):
+    make_post("Story")
+    client.get("/")  # the addresses kept for the site at the root
+    set_script_prefix("/blog/")  # as the WSGI handler does for a site under /blog/
+    try:
+        html = client.get("/").content.decode()
+    finally:
+        clear_script_prefix()
+    assert 'action="/blog/search/"' in html and 'href="/blog/sitemap.xml"' in html
+    assert 'href="/blog/author/' in html and 'href="/blog/feed/"' in html
