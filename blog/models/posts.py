@@ -3,13 +3,14 @@
 import html
 from functools import lru_cache
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -127,13 +128,16 @@ class PostQuerySet(models.QuerySet):
         return waiting.aggregate(next=models.Min("published_at"))["next"]
 
     def for_lists(self):
-        """What a post's summary on a list page shows (blog.summaries) and no more: its author's
-        name joined, its categories' names and paths as two arrays in the same row (ordered by
-        path), and its featured image's renditions in one more query."""
+        """What a post's summary on a list page shows (blog_tags.post_summary) and no more:
+        its author's name joined, its categories' names and paths as two arrays in the same row
+        (ordered by path), and its featured image's renditions in one more query."""
         filed = Category.objects.filter(posts=OuterRef("pk")).order_by("path")
+        # In no order: the pictures sort them (Image.scaled), and ordering them as the model
+        # does (joining the images for their own order) cost a tenth of the list's reading.
+        renditions = apps.get_model("media", "Rendition").objects.order_by()
         return (
             self.select_related("author__profile", "featured_media")
-            .prefetch_related("featured_media__renditions")
+            .prefetch_related(Prefetch("featured_media__renditions", queryset=renditions))
             .only(*SUMMARY_FIELDS)
             .annotate(
                 category_names=ArraySubquery(filed.values("name")),
