@@ -19,6 +19,11 @@ feed_item_enclosures = Signal()
 # {"url" (absolute), "width", "height", "alt"}, or None (the image library answers).
 post_email_image = Signal()
 
+# Sent for each post a list page summarises that has a featured image (blog_tags.post_summary),
+# with ``post`` and ``lazy`` (False for the page's first summary); a receiver returns the HTML
+# of the picture (the image library answers).
+summary_picture = Signal()
+
 # Sent by seed_demo once the blog's own demo content exists, so other apps add theirs.
 demo_seeded = Signal()
 

@@ -38,6 +38,12 @@ class ArchiveMixin(PostListMixin):
 
     allow_empty = False
 
+    def get(self, request, *args, **kwargs):
+        """As ListView's, without its own EXISTS query for allow_empty: the paginator, told
+        not to allow an empty first page, answers 404 for one already (one query less)."""
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
 
 class CategoryView(ArchiveMixin, generic.ListView):
     def get(self, request, *args, **kwargs):
@@ -77,11 +83,25 @@ class AuthorView(ArchiveMixin, generic.ListView):
         return super().get_context_data(archive=self.author, archive_kind="author", **kwargs)
 
 
+def _no_period(self, date):
+    return None
+
+
 class DateArchiveMixin(PostListMixin):
+    """A year, month or day of posts. Django's date views also read the periods inside it
+    with posts (date_list) and the next and previous periods with posts (next_month, ...):
+    a query each, the latter reading whole summaries; no template shows them, so they are
+    None here."""
+
     allow_empty = False
     date_field = "published_at"
     month_format = "%m"
     allow_future = False
+    get_next_year = get_previous_year = get_next_month = get_previous_month = _no_period
+    get_next_day = get_previous_day = _no_period
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        return None
 
 
 class YearView(DateArchiveMixin, generic.YearArchiveView):

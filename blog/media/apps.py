@@ -18,3 +18,4 @@ class MediaConfig(AppConfig):
         post_save.connect(services.on_post_saved, sender="blog.Post", dispatch_uid="media")
         signals.feed_item_enclosures.connect(selectors.on_feed_item, dispatch_uid="media")
         signals.post_email_image.connect(selectors.on_post_email, dispatch_uid="media")
+        signals.summary_picture.connect(selectors.on_summary_picture, dispatch_uid="media")

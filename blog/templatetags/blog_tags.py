@@ -1,11 +1,16 @@
 import json
+from functools import lru_cache
+from html import escape as html_escape  # the standard library's: Django's is slower
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.templatetags.static import static
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat, timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from blog import dynamic_blocks, links, pagecache, post_html, selectors, widgets
+from blog import dynamic_blocks, links, pagecache, post_html, selectors, signals, widgets
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -80,6 +85,31 @@ def page_menu(context):
         return links.render(context.new({"menu_pages": list(Page.objects.in_menu())}))
 
     return mark_safe(shared_fragments(context).get("page-menu", render) + "\n")
+
+
+# The addresses base.html links on every page, by the names it reverses, and its static files.
+FRAME_URLS = {
+    "feed": "blog:feed", "feed_atom": "blog:feed-atom", "home": "blog:home", "login": "login",
+    "logout": "logout", "signup": "comments:signup", "search": "blog:search",
+    "sitemap": "sitemap",
+}  # fmt: skip
+FRAME_STATIC = {"favicon": "favicon.svg", "css": "css/site.css"}
+
+
+@register.simple_tag
+def frame_urls():
+    """{key: address} of FRAME_URLS and FRAME_STATIC, worked out once per process (per script
+    prefix, URLconf and static files storage): every page links them, and a {% url %} or
+    {% static %} tag each cost more than the rest of the frame's lines together."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    return _frame_urls(get_script_prefix(), urlconf, settings.STATIC_URL, storage)
+
+
+@lru_cache(maxsize=16)
+def _frame_urls(prefix, urlconf, static_url, storage):
+    urls = {key: reverse(name, urlconf=urlconf) for key, name in FRAME_URLS.items()}
+    return urls | {key: static(path) for key, path in FRAME_STATIC.items()}
 
 
 @register.simple_tag
@@ -169,3 +199,70 @@ def html_datetime(value):
 @register.filter
 def initials(name):
     return post_html.initials(name)
+
+
+# A post's summary on list pages, written in Python: a template include per post, with its
+# lookups, filters and url tags, cost about a third of the home page's time.
+
+
+@register.simple_tag
+def post_summary(post, lazy=True) -> SafeString:
+    """The <article class="summary"> of a post from PostQuerySet.for_lists(): title, date,
+    author, categories, featured picture (lazy: False for the page's first), excerpt or search
+    snippet (raw_headline, blog.selectors.post_search) and a link to read on; as
+    blog/_post_summary.html printed it, to the byte."""
+    url, title = html_escape(post.get_absolute_url()), post.title_html
+    classes = f"summary format-{html_escape(post.format)}" + (" sticky" if post.sticky else "")
+    badge = '<p class="badge">Featured</p>' if post.sticky else ""
+    local = timezone.localtime(post.published_at)
+    day = html_escape(_day_label(local.date(), get_language()))
+    author = post.author
+    author_url = html_escape(_address("blog:author", "username", author.username))
+    raw_headline = getattr(post, "raw_headline", None)
+    text = selectors.highlight(raw_headline) if raw_headline else html_escape(post.summary())
+    return mark_safe(
+        f'<article class="{classes}">\n  <header>\n    {badge}\n'
+        f'    <h2 class="entry-title"><a href="{url}">{title}</a></h2>\n'
+        f'    <p class="meta"><time datetime="{local.isoformat(timespec="seconds")}">{day}</time>\n'
+        f'      by <a href="{author_url}">{html_escape(author_name(author))}</a>\n'
+        f"      {_category_links(post)}</p>\n  </header>\n  {_summary_picture(post, url, lazy)}\n"
+        f"  <p>{text}</p>\n"
+        f'  <p><a class="more" href="{url}">Continue reading<span class="visually-hidden"> '
+        f"“{title}”</span> →</a></p>\n</article>\n"
+    )
+
+
+def _category_links(post) -> str:
+    """ "in <a>World</a>, <a>Iran</a>" from the arrays PostQuerySet.for_lists() adds, or ""."""
+    links = [
+        f'<a href="{html_escape(_address("blog:category", "path", path))}">{html_escape(name)}</a>'
+        for name, path in zip(post.category_names, post.category_paths, strict=True)
+    ]
+    return f"in {', '.join(links)}" if links else ""
+
+
+def _summary_picture(post, url: str, lazy) -> str:
+    """The featured picture linking to the post, from the image library's receiver, or ""."""
+    if not (post.featured_media_id or post.featured_image):
+        return ""
+    answers = signals.summary_picture.send(sender=type(post), post=post, lazy=lazy)
+    picture = "".join(html for _receiver, html in answers if html)
+    return f'<a href="{url}" tabindex="-1" aria-hidden="true">{picture}</a>'
+
+
+def _address(name: str, kwarg: str, value: str) -> str:
+    """reverse(name, kwargs={kwarg: value}), kept per process for each script prefix and
+    URLconf: an author's or category's address is asked for on every list page."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reversed(name, kwarg, value, get_script_prefix(), urlconf)
+
+
+@lru_cache(maxsize=4096)
+def _reversed(name, kwarg, value, prefix, urlconf):
+    return reverse(name, kwargs={kwarg: value}, urlconf=urlconf)
+
+
+@lru_cache(maxsize=4096)
+def _day_label(day, language) -> str:
+    """ "December 3, 2026", as the date filter with "F j, Y" prints it."""
+    return dateformat.format(day, "F j, Y")

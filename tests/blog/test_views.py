@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import timezone
 
+from blog.media.models import Image
 from blog.models import Post, SiteSettings
 from tests.factories import main_content, make_category, make_post, make_user
 
@@ -191,16 +193,55 @@ def test_list_pages_run_a_fixed_number_of_queries(client, url):
     assert count_queries(client, url) == few
 
 
+def make_pictured(count, categories):
+    """count posts, each by its own author, in the categories, with a library image (and its
+    renditions, as rows: no files are read to list them)."""
+    posts = []
+    for i in range(count):
+        image = Image.objects.create(file=f"images/p{i}.jpg", format="JPEG", title=f"P{i}",
+                                     width=1600, height=900)  # fmt: skip
+        for width in (320, 960, 1600):
+            for fmt in ("JPEG", "WEBP"):
+                image.renditions.create(format=fmt, width=width, height=width * 9 // 16,
+                                        file=f"images/r/p{i}-{width}.{fmt}", size=1000)  # fmt: skip
+        posts.append(make_post(f"Pictured {i}", author=make_user(), categories=categories,
+                               featured_media=image, days_ago=i + 1))  # fmt: skip
+    return posts
+
+
+# 13 on the home page: the site settings, the page menu, the sidebar's widgets (uncached: 8)
+# and the list's own three: the posts' count, the posts (authors and categories in the same
+# query), the featured images' renditions. A category page reads its category too.
 @pytest.mark.usefixtures("uncached")
-@pytest.mark.parametrize("url", ["/2024/", "/2024/03/", "/search/?q=story"])
-def test_archive_and_search_pages_run_a_fixed_number_of_queries(client, url):
+@pytest.mark.parametrize(("url", "queries"), [("/", 13), ("/category/region-2/", 14)])
+def test_list_page_runs_the_same_few_queries_for_one_summary_as_for_ten(client, url, queries):
+    categories = [make_category(f"Region {i}") for i in range(3)]
+    make_pictured(1, categories)
+    client.get(url)  # warm per-process caches (content types)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    make_pictured(9, categories)
+    with CaptureQueriesContext(connection) as ten:
+        html = main_content(client.get(url))
+    assert html.count("<picture>") == 10 and html.count('href="/category/region-2/"') == 10
+    assert len(ten) == len(one) == queries
+
+
+@pytest.mark.usefixtures("uncached")
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [("/2024/", 13), ("/2024/03/", 13), ("/2024/03/10/", 13), ("/search/?q=story", 13)],
+)
+def test_archive_and_search_pages_run_a_fixed_number_of_queries(client, url, queries):
     when = timezone.now().replace(2024, 3, 10, 12)
     make_post("Story one", published_at=when, tags=["a"])
     client.get(url)
     few = count_queries(client, url)
     for i in range(20):
         make_post(f"Story {i}", published_at=when, tags=[f"t{i}"], categories=[make_category()])
-    assert count_queries(client, url) == few
+    # The site settings, the page menu, the sidebar's widgets (uncached: 8) and the list's
+    # three: whether the period has posts (search: the pages found), their count, the posts.
+    assert count_queries(client, url) == few == queries
 
 
 @pytest.mark.usefixtures("uncached")
@@ -299,3 +340,16 @@ def test_date_archives_are_404_when_only_hidden_posts_are_in_them(client, fields
 def test_home_page_of_a_new_blog_answers_200(client):
     make_post("Secret", status=Post.Status.DRAFT)
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.usefixtures("uncached")
+def test_header_and_footer_links_follow_the_script_prefix(client):
+    make_post("Story")
+    client.get("/")  # the addresses kept for the site at the root
+    set_script_prefix("/blog/")  # as the WSGI handler does for a site under /blog/
+    try:
+        html = client.get("/").content.decode()
+    finally:
+        clear_script_prefix()
+    assert 'action="/blog/search/"' in html and 'href="/blog/sitemap.xml"' in html
+    assert 'href="/blog/author/' in html and 'href="/blog/feed/"' in html

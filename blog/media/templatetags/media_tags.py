@@ -1,7 +1,6 @@
 """Template tags for library images: responsive <picture> markup, post bodies, the gallery."""
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from blog.media import selectors as media_selectors
@@ -23,17 +22,7 @@ def picture(image, **options):
 @register.simple_tag
 def featured_picture(post, **options):
     """The post's featured image: from the library, else an older plain upload, else nothing."""
-    if post.featured_media_id:
-        image = media_selectors.post_featured(post)
-        context = media_selectors.picture_context(image, **options)
-        return mark_safe(media_selectors.picture_html(context))
-    if post.featured_image:
-        loading = ' loading="lazy"' if options.get("lazy", True) else ""
-        return format_html(
-            '<img class="{}" src="{}" alt=""{} decoding="async">',
-            options.get("css_class", ""), post.featured_image.url, mark_safe(loading),
-        )  # fmt: skip
-    return ""
+    return mark_safe(media_selectors.featured_picture(post, **options))
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
 from blog.media import selectors as media_selectors
+from blog.media.models import Rendition
 from blog.media.services import image_create
 from blog.models import Post
 
@@ -45,3 +46,15 @@ def test_image_keeps_its_own_sizes_and_alignment_class(image):
 def test_body_filters_run_after_the_images(image, monkeypatch):
     monkeypatch.setattr(media_selectors, "body_filters", [lambda html: html.upper()])
     assert shown("<p>harbour</p>") == "<P>HARBOUR</P>"
+
+
+def test_file_url_is_the_files_address_and_follows_media_url(settings):
+    rendition = Rendition(file="images/renditions/harbour & co-320.jpg")
+    assert (
+        media_selectors.file_url(rendition.file)
+        == "/media/images/renditions/harbour%20%26%20co-320.jpg"
+    )
+    settings.MEDIA_URL = "https://cdn.example.com/m/"
+    rendition = Rendition(file="images/renditions/harbour & co-320.jpg")
+    assert media_selectors.file_url(rendition.file) == rendition.file.url
+    assert rendition.file.url.startswith("https://cdn.example.com/m/")
