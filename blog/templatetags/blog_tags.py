@@ -251,15 +251,9 @@ def _summary_picture(post, url: str, lazy) -> str:
 
 
 def _address(name: str, kwarg: str, value: str) -> str:
-    """reverse(name, kwargs={kwarg: value}), kept per process for each script prefix and
-    URLconf: an author's or category's address is asked for on every list page."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(name, kwarg, value, get_script_prefix(), urlconf)
-
-
-@lru_cache(maxsize=4096)
-def _reversed(name, kwarg, value, prefix, urlconf):
-    return reverse(name, kwargs={kwarg: value}, urlconf=urlconf)
+    """reverse(name, kwargs={kwarg: value}), remembered (blog.post_html.link): an author's or
+    category's address is asked for on every list page."""
+    return post_html.link(name, **{kwarg: value})
 
 
 @lru_cache(maxsize=4096)
