@@ -222,14 +222,38 @@ def restore_attributes(request, entry: dict) -> None:
         setattr(request, name, value)
 
 
+# The query parameters a cached page reads (a list's page, a post's page of comments), each
+# kept only in its one written form (2, not 02), and the ones that change no page at all
+# (campaign and click trackers). Any other parameter, or another form, and the page is made
+# for that request and not kept: each would be one more copy in the cache.
+PAGE_PARAMS = {"page", "cpage"}
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+_TRACKERS = re.compile(r"utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl")
+
+
+def cached_query(request) -> str | None:
+    """The part of the query string that makes another page ("" or e.g. "page=2"), or None
+    when the request asks for something a kept page would not be (see PAGE_PARAMS)."""
+    kept = []
+    for name, values in request.GET.lists():
+        if _TRACKERS.fullmatch(name):
+            continue
+        if name not in PAGE_PARAMS or len(values) != 1 or not _PAGE_NUMBER.fullmatch(values[0]):
+            return None
+        kept.append(f"{name}={values[0]}")
+    return "&".join(sorted(kept))
+
+
 def request_cacheable(request) -> bool:
     """A GET from a reader the site knows nothing about: no cookie but the CSRF one (a
-    session, a comment author's, a like's, a message all make the page this reader's own)."""
+    session, a comment author's, a like's, a message all make the page this reader's own), for
+    an address whose query a kept page can answer (cached_query)."""
     return (
         request.method in {"GET", "HEAD"}
         and settings.PAGE_CACHE_SECONDS > 0
         and all(name == settings.CSRF_COOKIE_NAME for name in request.COOKIES)
         and "Authorization" not in request.headers
+        and cached_query(request) is not None
     )
 
 
@@ -262,7 +286,9 @@ def cached_view(path: str):
 
 
 def page_key(request) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """The cache key of the page an anonymous request asks for: its address, trackers left out."""
+    query = cached_query(request)
+    address = f"{request.scheme}://{request.get_host()}{request.path}{'?' if query else ''}{query}"
     return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 

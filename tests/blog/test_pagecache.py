@@ -97,6 +97,35 @@ def test_page_from_the_cache_carries_every_header_of_the_page_it_copies():
         assert again[name] == first[name], name
 
 
+def test_campaign_trackers_in_the_address_share_the_page_without_them():
+    make_post()
+    plain = get("/")
+    assert queries_of("/?utm_source=newsletter&utm_medium=email&fbclid=abc") <= 1
+    assert get("/?gclid=1")["ETag"] == plain["ETag"]
+
+
+@pytest.mark.parametrize("query", ["?x=1", "?page=02", "?page=2&page=3", "?cpage=%ff", "?p=abc"])
+def test_addresses_with_other_queries_are_made_for_the_request_and_not_kept(query):
+    for n in range(12):
+        make_post(f"Story {n}")
+    get("/")
+    pages_kept = len(pagecache._copies)
+    first, again = get(f"/{query}"), get(f"/{query}")
+    assert first.status_code in (200, 404) and again.status_code == first.status_code
+    assert queries_of("/") <= 1  # the plain page is still kept
+    assert len(pagecache._copies) == pages_kept  # nothing more kept for the odd address
+    if first.status_code == 200:
+        assert again["Cache-Control"] == "private, no-store"
+
+
+def test_second_page_of_a_list_is_kept_under_its_own_address():
+    for n in range(12):
+        make_post(f"Story {n}")
+    second = get("/?page=2")
+    assert queries_of("/?page=2") <= 1
+    assert get("/?page=2&utm_campaign=x").content == second.content != get("/").content
+
+
 def test_page_from_the_cache_is_still_a_counted_view():
     post = make_post()
     get(post.get_absolute_url(), **{"User-Agent": BROWSER})
