@@ -425,7 +425,15 @@ TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "none": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"procrastinate": {"level": "WARNING"}},
+    "loggers": {
+        "procrastinate": {"level": "WARNING"},
+        # A request for a host the blog does not serve (scanners, stray DNS) is answered 400
+        # and not logged: Django's recipe, instead of an ERROR with a traceback per request.
+        "django.security.DisallowedHost": {"handlers": ["none"], "propagate": False},
+    },
 }
