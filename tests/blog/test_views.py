@@ -353,3 +353,21 @@ def test_header_and_footer_links_follow_the_script_prefix(client):
         clear_script_prefix()
     assert 'action="/blog/search/"' in html and 'href="/blog/sitemap.xml"' in html
     assert 'href="/blog/author/' in html and 'href="/blog/feed/"' in html
+
+
+def test_home_posts_give_each_page_as_the_queryset_with_renditions_read():
+    from blog.selectors import HomePosts
+
+    posts = make_pictured(3, [make_category("Region")])
+    make_post("Sticky", sticky=True)
+    now = timezone.now()
+    queryset = Post.objects.published(now=now).order_by("-sticky", "-published_at", "-pk")
+    home = HomePosts(now)
+    assert home.count() == 4 and home[0:0] == []
+    for window in (slice(0, 2), slice(2, 4), slice(0, 2)):  # the last one prepared already
+        page = home[window]
+        assert page == list(queryset[window])
+        with CaptureQueriesContext(connection) as queries:
+            widths = [len(p.featured_media.renditions.all()) for p in page if p.featured_media_id]
+        assert len(queries) == 0 and widths and set(widths) == {6}
+    assert {p.pk for p in home[0:4]} == {p.pk for p in posts} | {queryset[0].pk}
