@@ -205,6 +205,11 @@ DATABASES = {
         engine="config.postgresql",  # Django's, with a health check without a round trip
     )
 }
+# The page cache's read of its table is a statement PostgreSQL keeps prepared on each connection
+# (config/postgresql/cache.py); Django's own queries never are. DB_PREPARE=0 turns it off, for a
+# pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+if os.environ.get("DB_PREPARE", "1") != "0":
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_TABLE = "newsroom_cache"

@@ -91,3 +91,28 @@ def test_table_cache_forgets_an_expired_key(table_cache):
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT count(*) FROM newsroom_cache WHERE cache_key LIKE %s", ["%old"])
         assert cursor.fetchone()[0] == 0  # deleted as Django's would
+
+
+def test_table_cache_reads_through_a_statement_postgresql_keeps_prepared(table_cache):
+    table_cache.set_many({"generation": "g1", "page": "<p>x</p>"})
+    for _ in range(2):
+        assert table_cache.get_many(["generation", "page"]) == {
+            "generation": "g1",
+            "page": "<p>x</p>",
+        }
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "newsroom_cache" WHERE cache_key IN%'],
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+def test_table_cache_read_after_postgresql_ended_the_connection(table_cache, kept_connection):
+    table_cache.set("generation", "g2")
+    pid = kept_connection.connection.info.backend_pid
+    terminate(pid)
+    wait_readable(kept_connection.connection.fileno())
+    kept_connection.health_check_done = False  # a new request
+    assert table_cache.get("generation") == "g2"
+    assert kept_connection.connection.info.backend_pid != pid
