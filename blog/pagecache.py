@@ -234,6 +234,8 @@ _TRACKERS = re.compile(r"utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_g
 def cached_query(request) -> str | None:
     """The part of the query string that makes another page ("" or e.g. "page=2"), or None
     when the request asks for something a kept page would not be (see PAGE_PARAMS)."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
     kept = []
     for name, values in request.GET.lists():
         if _TRACKERS.fullmatch(name):
