@@ -74,3 +74,50 @@ class PreparedQuery:
                     raise ValueError(f"{self.build!r}: a value is not a query parameter")
                 self._compiled = (queryset, compiler, sql, params, slots)
         return self._compiled
+
+
+class PreparedCount:
+    """build(*values) -> QuerySet, whose count() SQL is written once per process (with
+    stand_ins in place of the values, as PreparedQuery's) and then run with each call's values:
+    the int queryset.count() gives, in one query. Raises ValueError at the first call when a
+    stand-in does not reach the parameters, or when count() runs other than one query."""
+
+    def __init__(self, build, *stand_ins):
+        self.build, self.stand_ins = build, stand_ins
+        self._compiled = None
+        self._lock = threading.Lock()
+
+    def __call__(self, *values) -> int:
+        alias, sql, params, slots = self._compiled or self._compile()
+        params = list(params)
+        for position, index in slots:
+            params[position] = values[index]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def _compile(self):
+        with self._lock:
+            if self._compiled is None:
+                queryset = self.build(*self.stand_ins)
+                seen = []
+
+                def capture(execute, sql, params, many, context):
+                    seen.append((sql, params))
+                    return execute(sql, params, many, context)
+
+                with connections[queryset.db].execute_wrapper(capture):
+                    queryset.count()
+                if len(seen) != 1:
+                    raise ValueError(f"{self.build!r}: count() ran {len(seen)} queries")
+                sql, params = seen[0]
+                params = tuple(params or ())
+                slots = [
+                    (position, self.stand_ins.index(param))
+                    for position, param in enumerate(params)
+                    if any(param == s and type(param) is type(s) for s in self.stand_ins)
+                ]
+                if {index for _, index in slots} != set(range(len(self.stand_ins))):
+                    raise ValueError(f"{self.build!r}: a value is not a query parameter")
+                self._compiled = (queryset.db, sql, params, slots)
+        return self._compiled

@@ -20,7 +20,7 @@ from taggit.models import Tag
 
 from blog import widgets
 from blog.models import SEARCH_CONFIG, SEARCH_ONLY, Category, LegacyLink, Page, Post, SocialProfile
-from blog.prepared import PreparedQuery, stand_in
+from blog.prepared import PreparedCount, PreparedQuery, stand_in
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Control characters cannot occur in body_text, so they mark hits safely before escaping.
@@ -360,11 +360,15 @@ def prefetch_featured_renditions(posts) -> None:
         image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = queryset
 
 
+_HOME_COUNT = PreparedCount(_home_posts, stand_in(datetime))
+
+
 class HomePosts:
     """The home page's posts for a Paginator, all read as of one moment (now): count() as
-    the queryset's, and a page (a slice) with a query whose SQL is written once per process
-    for each of the first pages (prepared per offset and size, as Django writes them into the
-    SQL), the featured images' renditions with a prepared query too."""
+    the queryset's, and a page (a slice), each with a query whose SQL is written once per
+    process (the count's once, a page's for each of the first pages, prepared per offset and
+    size, as Django writes them into the SQL), the featured images' renditions with a prepared
+    query too."""
 
     _slices = {}  # (start, stop) -> PreparedQuery
     FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
@@ -373,7 +377,7 @@ class HomePosts:
         self.now = now or timezone.now()
 
     def count(self) -> int:
-        return _home_posts(self.now).count()
+        return _HOME_COUNT(self.now)
 
     def __getitem__(self, window: slice) -> list:
         key = (window.start, window.stop)

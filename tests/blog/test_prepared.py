@@ -1,11 +1,12 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from blog.models import Post
-from blog.prepared import PreparedQuery, stand_in
+from blog.prepared import PreparedCount, PreparedQuery, stand_in
 from tests.factories import make_post, make_user
 
 pytestmark = pytest.mark.django_db
@@ -41,5 +42,26 @@ def test_prepared_query_takes_a_value_used_twice_and_values_rows():
 
 def test_prepared_query_refuses_a_value_that_is_no_parameter():
     prepared = PreparedQuery(lambda slug: Post.objects.all(), stand_in(str))
+    with pytest.raises(ValueError):
+        prepared("any")
+
+
+def test_prepared_count_gives_the_querysets_count_for_each_value():
+    first = make_post("First")
+    make_post("Second")
+
+    def before(moment):
+        return Post.objects.filter(published_at__lte=moment)
+
+    prepared = PreparedCount(before, stand_in(datetime))
+    assert prepared(first.published_at) == before(first.published_at).count()
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared(timezone.now()) == 2
+    assert len(queries) == 1
+    assert prepared(datetime(1990, 1, 1, tzinfo=UTC)) == 0
+
+
+def test_prepared_count_refuses_a_value_that_is_no_parameter():
+    prepared = PreparedCount(lambda slug: Post.objects.all(), stand_in(str))
     with pytest.raises(ValueError):
         prepared("any")
