@@ -25,8 +25,14 @@ def author_name(user) -> str:
 
 
 def initials(name) -> SafeString:
-    """Up to two capitals from a name, escaped ("?" for none)."""
-    letters = "".join(word[0] for word in str(name).split()[:2] if word)
+    """Up to two capitals from a name, escaped ("?" for none); kept per name, as a page shows
+    a commenter's initials by each of their comments."""
+    return _initials(str(name))
+
+
+@lru_cache(maxsize=4096)
+def _initials(name: str) -> SafeString:
+    letters = "".join(word[0] for word in name.split()[:2] if word)
     return mark_safe(escape(letters.upper() or "?"))
 
 
