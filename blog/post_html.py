@@ -128,24 +128,23 @@ def post_header(post) -> SafeString:
 
 def post_footer(post) -> SafeString:
     """The post's footer: its tags and its categories, linked."""
-    html = ['<footer class="post-footer">\n    ']
-    tags = post.tag_list()
-    if tags:
-        links = ", ".join(
-            f'<a rel="tag" href="{_e(link("blog:tag", slug=tag.slug))}">{_e(tag.name)}</a>'
-            for tag in tags
-        )
-        html.append(f'<p class="post-tags"><span class="label">Tagged with:</span> {links}</p>')
-    html.append("\n    ")
-    categories = post.categories.all()
-    if categories:
-        links = ", ".join(
-            f'<a rel="category" href="{_e(link("blog:category", path=c.path))}">{_e(c.name)}</a>'
-            for c in categories
-        )
-        html.append(f'<p class="post-categories"><span class="label">Posted in</span> {links}</p>')
-    html.append("\n  </footer>")
-    return mark_safe("".join(html))
+    tags = [(link("blog:tag", slug=tag.slug), tag.name) for tag in post.tag_list()]
+    categories = [(link("blog:category", path=c.path), c.name) for c in post.categories.all()]
+    return mark_safe(
+        '<footer class="post-footer">\n    '
+        + _term_links("post-tags", "Tagged with:", "tag", tags)
+        + "\n    "
+        + _term_links("post-categories", "Posted in", "category", categories)
+        + "\n  </footer>"
+    )
+
+
+def _term_links(css_class: str, label: str, rel: str, terms: list[tuple[str, str]]) -> str:
+    """A footer line of (address, name) links, or "" for none."""
+    if not terms:
+        return ""
+    links = ", ".join(f'<a rel="{rel}" href="{_e(url)}">{_e(name)}</a>' for url, name in terms)
+    return f'<p class="{css_class}"><span class="label">{label}</span> {links}</p>'
 
 
 def author_box(author) -> SafeString:

@@ -32,6 +32,27 @@ def stand_in(kind: type, n: int = 0):
     raise TypeError(f"no stand-in for {kind!r}")
 
 
+def _slots(build, params, stand_ins) -> list[tuple[int, int]]:
+    """(position in params, index in stand_ins) of each stand-in; ValueError when one of them
+    is not a query parameter."""
+    slots = [
+        (position, stand_ins.index(param))
+        for position, param in enumerate(params)
+        if any(param == s and type(param) is type(s) for s in stand_ins)
+    ]
+    if {index for _, index in slots} != set(range(len(stand_ins))):
+        raise ValueError(f"{build!r}: a value is not a query parameter")
+    return slots
+
+
+def _with_values(params, slots, values) -> list:
+    """The compiled parameters with this call's values where the stand-ins were."""
+    params = list(params)
+    for position, index in slots:
+        params[position] = values[index]
+    return params
+
+
 class PreparedQuery:
     """build(*values) -> QuerySet, compiled on the first call with stand_ins (stand_in()) in
     place of the values; each call runs the same SQL with its own values and returns a list.
@@ -49,9 +70,7 @@ class PreparedQuery:
 
     def __call__(self, *values) -> list:
         queryset, compiler, sql, params, slots = self._compiled or self._compile()
-        params = list(params)
-        for position, index in slots:
-            params[position] = values[index]
+        params = _with_values(params, slots, values)
         run = copy.copy(compiler)
         run.connection = connections[queryset.db]  # this thread's
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
@@ -65,13 +84,7 @@ class PreparedQuery:
                 queryset = self.build(*self.stand_ins)
                 compiler = queryset.query.get_compiler(queryset.db)
                 sql, params = compiler.as_sql()
-                slots = [
-                    (position, self.stand_ins.index(param))
-                    for position, param in enumerate(params)
-                    if any(param == s and type(param) is type(s) for s in self.stand_ins)
-                ]
-                if {index for _, index in slots} != set(range(len(self.stand_ins))):
-                    raise ValueError(f"{self.build!r}: a value is not a query parameter")
+                slots = _slots(self.build, params, self.stand_ins)
                 self._compiled = (queryset, compiler, sql, params, slots)
         return self._compiled
 
@@ -89,9 +102,7 @@ class PreparedCount:
 
     def __call__(self, *values) -> int:
         alias, sql, params, slots = self._compiled or self._compile()
-        params = list(params)
-        for position, index in slots:
-            params[position] = values[index]
+        params = _with_values(params, slots, values)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()[0]
@@ -112,12 +123,6 @@ class PreparedCount:
                     raise ValueError(f"{self.build!r}: count() ran {len(seen)} queries")
                 sql, params = seen[0]
                 params = tuple(params or ())
-                slots = [
-                    (position, self.stand_ins.index(param))
-                    for position, param in enumerate(params)
-                    if any(param == s and type(param) is type(s) for s in self.stand_ins)
-                ]
-                if {index for _, index in slots} != set(range(len(self.stand_ins))):
-                    raise ValueError(f"{self.build!r}: a value is not a query parameter")
+                slots = _slots(self.build, params, self.stand_ins)
                 self._compiled = (queryset.db, sql, params, slots)
         return self._compiled
