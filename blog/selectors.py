@@ -56,6 +56,12 @@ def set_prefetched(instance, name, model, rows) -> None:
     without a query, as prefetch_related(name) would have."""
     fields = [f.attname for f in model._meta.concrete_fields if rows and f.attname in rows[0]]
     objects = [model.from_db(DEFAULT_DB_ALIAS, fields, [row[f] for f in fields]) for row in rows]
+    keep_prefetched(instance, name, objects)
+
+
+def keep_prefetched(instance, name, objects) -> None:
+    """Put objects where instance.<name>.all() finds them without a query, as
+    prefetch_related(name) does."""
     queryset = getattr(instance, name).all()  # lazy: no query
     queryset._result_cache, queryset._prefetch_done = objects, True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
@@ -355,9 +361,7 @@ def prefetch_featured_renditions(posts) -> None:
     for rendition in found:
         by_image.setdefault(rendition.image_id, []).append(rendition)
     for image in images:
-        queryset = image.renditions.all()  # lazy: no query
-        queryset._result_cache, queryset._prefetch_done = by_image.get(image.pk, []), True
-        image.__dict__.setdefault("_prefetched_objects_cache", {})["renditions"] = queryset
+        keep_prefetched(image, "renditions", by_image.get(image.pk, []))
 
 
 _HOME_COUNT = PreparedCount(_home_posts, stand_in(datetime))
