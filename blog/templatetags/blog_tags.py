@@ -4,13 +4,16 @@ from html import escape as html_escape  # the standard library's: Django's is sl
 
 from django import template
 from django.conf import settings
+from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from blog import dynamic_blocks, links, pagecache, post_html, selectors, signals, widgets
+from blog import (
+    dynamic_blocks, links, page_frame, pagecache, post_html, selectors, signals, widgets,
+)  # fmt: skip
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -260,3 +263,78 @@ def _address(name: str, kwarg: str, value: str) -> str:
 def _day_label(day, language) -> str:
     """ "December 3, 2026", as the date filter with "F j, Y" prints it."""
     return dateformat.format(day, "F j, Y")
+
+
+# base.html's lines around its blocks (blog.page_frame): a tag each where a block splits them.
+
+
+def _frame_settings(context):
+    return context.get("site_settings") or SiteSettings.load()
+
+
+def _page_urls(context) -> dict:
+    """frame_urls(), looked up once per page (it reads two thread-locals)."""
+    urls = context.render_context.get("frame_urls")
+    if urls is None:
+        urls = context.render_context["frame_urls"] = frame_urls()
+    return urls
+
+
+@register.simple_tag(takes_context=True)
+def frame_top(context):
+    """From <!doctype html> to the <title>'s own text (after "Error: " / "Page N — ")."""
+    prefix = page_frame.title_prefix(context.get("form"), context.get("page_obj"))
+    return mark_safe(_FRAME_TOP + html_escape(prefix))
+
+
+_FRAME_TOP = (
+    '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
+    '  <meta name="viewport" content="width=device-width, initial-scale=1">\n  <title>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def frame_feeds(context):
+    """The site's RSS and Atom <link> lines."""
+    urls = _page_urls(context)
+    return mark_safe(page_frame.feeds(_frame_settings(context).title, urls["feed"],
+                                      urls["feed_atom"]))  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def frame_style(context):
+    """The icon and style sheet <link> lines."""
+    urls = _page_urls(context)
+    return mark_safe(page_frame.style(urls["favicon"], urls["css"]))
+
+
+@register.simple_tag(takes_context=True)
+def frame_header(context):
+    """From </head> to the page menu's links, inclusive."""
+    site_settings = _frame_settings(context)
+    top = page_frame.header(site_settings.title, site_settings.tagline, _page_urls(context)["home"])
+    return mark_safe(top + page_menu(context))
+
+
+@register.simple_tag(takes_context=True)
+def frame_account(context):
+    """The account links and search form, to the start of the layout."""
+    user = context.get("user")
+    signed_in = bool(user is not None and user.is_authenticated)
+    request = context.get("request")
+    return mark_safe(page_frame.account(
+        signed_in=signed_in,
+        csrf_input=CsrfTokenNode().render(context) if signed_in else "",
+        path=request.path if request is not None else "",
+        query=context.get("query"),
+        urls=_page_urls(context),
+    ))  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def frame_footer(context):
+    """The footer to </html>."""
+    site_settings = _frame_settings(context)
+    return mark_safe(
+        page_frame.footer(title=site_settings.title, about=site_settings.about, urls=_page_urls(context))
+    )
