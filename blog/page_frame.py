@@ -26,7 +26,7 @@ def _str(value) -> str:
 
 
 def title_prefix(form, page_obj) -> str:
-    """"Error: " before the title of a page whose form has errors, "Page N — " on page N > 1
+    """The title's start: "Error: " on a page whose form has errors, "Page N — " on page N > 1
     of a list: as WordPress's titles, so a tab or a search result says which it is."""
     prefix = ""
     try:

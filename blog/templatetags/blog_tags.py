@@ -12,8 +12,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from blog import (
-    dynamic_blocks, links, page_frame, pagecache, post_html, selectors, signals, widgets,
-)  # fmt: skip
+    dynamic_blocks,
+    links,
+    page_frame,
+    pagecache,
+    post_html,
+    selectors,
+    signals,
+    widgets,
+)
 from blog.models import Page, SiteSettings
 
 register = template.Library()
@@ -335,6 +342,7 @@ def frame_account(context):
 def frame_footer(context):
     """The footer to </html>."""
     site_settings = _frame_settings(context)
+    urls = _page_urls(context)
     return mark_safe(
-        page_frame.footer(title=site_settings.title, about=site_settings.about, urls=_page_urls(context))
+        page_frame.footer(title=site_settings.title, about=site_settings.about, urls=urls)
     )
