@@ -3,7 +3,8 @@
 The page cache reads two or three keys on every request to a cached page (blog.pagecache), so
 the read is most of a page served from the cache. Django's DatabaseCache.get_many builds its SQL
 and an ORM expression with its field and converters on every call; this one keeps its SQL
-strings (one per number of keys) and compares the expiry time PostgreSQL returns (an
+strings (one per number of keys), reads through a statement PostgreSQL keeps prepared
+(DatabaseWrapper.fetch_prepared) and compares the expiry time PostgreSQL returns (an
 aware datetime, the column being timestamptz) directly. Everything else (writes, culling,
 expiry, the table, `createcachetable`) is Django's.
 """
@@ -11,7 +12,6 @@ expiry, the table, `createcachetable`) is Django's.
 import base64
 import pickle
 
-import psycopg
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import connections, router
 from django.utils import timezone
@@ -37,28 +37,12 @@ class DatabaseCache(DjangoDatabaseCache):
             self._selects[count] = sql
         return sql
 
-    def _rows(self, connection, sql: str, keys: list[str]) -> list[tuple]:
-        """The rows of the keys, through a statement PostgreSQL keeps prepared on this
-        connection (it parses and plans it once, not on every page from the cache) unless the
-        connection's prepare_threshold is None (DB_PREPARE=0). Where queries are being logged
-        (DEBUG, a test counting them), through Django's cursor."""
-        if connection.queries_logged:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, keys)
-                return cursor.fetchall()
-        connection.close_if_health_check_failed()  # as Django's cursor() does first
-        connection.ensure_connection()
-        connection.validate_thread_sharing()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, keys, prepare=True)
-            return cursor.fetchall()
-
     def get_many(self, keys, version=None):
         if not keys:
             return {}
         key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
         connection = connections[router.db_for_read(self.cache_model_class)]
-        rows = self._rows(connection, self._select(connection, len(key_map)), list(key_map))
+        rows = connection.fetch_prepared(self._select(connection, len(key_map)), list(key_map))
         now, result, expired = timezone.now(), {}, []
         for key, value, expires in rows:
             if expires < now:

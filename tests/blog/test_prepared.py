@@ -65,3 +65,45 @@ def test_prepared_count_refuses_a_value_that_is_no_parameter():
     prepared = PreparedCount(lambda slug: Post.objects.all(), stand_in(str))
     with pytest.raises(ValueError):
         prepared("any")
+
+
+def statements_kept(fragment):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_prepared_query_runs_a_statement_postgresql_keeps_prepared():
+    """Parsed and planned once per connection: PostgreSQL lists it among the connection's
+    prepared statements, and the later calls still give each value's rows."""
+    posts = [make_post(f"Kept {n}") for n in range(3)]
+
+    def kept_by_slug(slug):
+        return Post.objects.filter(slug=slug, title__startswith="Kept")
+
+    prepared = PreparedQuery(kept_by_slug, stand_in(str))
+    assert [prepared(post.slug) for post in posts] == [[post] for post in posts]
+    assert statements_kept('"blog_post"."title"::text LIKE') == 1
+    assert prepared("no-such-post") == []
+
+
+def test_prepared_rows_leave_out_the_columns_added_for_ordering():
+    """DISTINCT with an ORDER BY on a column not asked for makes Django select that column
+    too (an extra select); the caller gets the columns it asked for, as from the queryset."""
+    older, newer = make_post("Older"), make_post("Newer")
+    Post.objects.filter(pk=older.pk).update(published_at=datetime(2020, 1, 1, tzinfo=UTC))
+
+    def slugs_before(moment):
+        return (
+            Post.objects.filter(published_at__lte=moment)
+            .values_list("slug", flat=True)
+            .distinct()
+            .order_by("-published_at")
+        )
+
+    prepared = PreparedQuery(slugs_before, stand_in(datetime))
+    now = timezone.now()
+    assert prepared(now) == list(slugs_before(now)) == [newer.slug, older.slug]
