@@ -63,6 +63,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self.close_if_health_check_failed()  # as Django's cursor() does first
         self.ensure_connection()
         self.validate_thread_sharing()
+        self.validate_no_broken_transaction()  # as Django's cursor's execute()
         with self.wrap_database_errors, psycopg.Cursor(self.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchall()

@@ -107,3 +107,17 @@ def test_prepared_rows_leave_out_the_columns_added_for_ordering():
     prepared = PreparedQuery(slugs_before, stand_in(datetime))
     now = timezone.now()
     assert prepared(now) == list(slugs_before(now)) == [newer.slug, older.slug]
+
+
+def test_prepared_query_in_a_failed_transaction_raises_as_the_orm_does():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    post = make_post("Doomed")
+    prepared = PreparedQuery(by_slug, stand_in(str))
+    with transaction.atomic():
+        transaction.set_rollback(True)  # as after an error inside the block
+        with pytest.raises(TransactionManagementError):
+            list(by_slug(post.slug))
+        with pytest.raises(TransactionManagementError):
+            prepared(post.slug)
