@@ -51,6 +51,15 @@ def link(name: str, **kwargs) -> str:
     return _link(name, tuple(kwargs.items()), get_script_prefix(), urlconf)
 
 
+def links(name: str, kwarg: str, values) -> list[str]:
+    """[link(name, **{kwarg: value}) for value in values], the script prefix and URLconf read
+    once (each is a thread-local lookup, dearer than the remembered address): a footer links
+    a score of tags and categories."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix = get_script_prefix()
+    return [_link(name, ((kwarg, value),), prefix, urlconf) for value in values]
+
+
 @lru_cache(maxsize=4096)
 def _link(name, kwargs, prefix, urlconf) -> str:
     return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
@@ -128,8 +137,11 @@ def post_header(post) -> SafeString:
 
 def post_footer(post) -> SafeString:
     """The post's footer: its tags and its categories, linked."""
-    tags = [(link("blog:tag", slug=tag.slug), tag.name) for tag in post.tag_list()]
-    categories = [(link("blog:category", path=c.path), c.name) for c in post.categories.all()]
+    tags, categories = post.tag_list(), post.categories.all()
+    tag_urls = links("blog:tag", "slug", [tag.slug for tag in tags])
+    category_urls = links("blog:category", "path", [category.path for category in categories])
+    tags = zip(tag_urls, [tag.name for tag in tags], strict=True)
+    categories = zip(category_urls, [category.name for category in categories], strict=True)
     return mark_safe(
         '<footer class="post-footer">\n    '
         + _term_links("post-tags", "Tagged with:", "tag", tags)
@@ -139,12 +151,14 @@ def post_footer(post) -> SafeString:
     )
 
 
-def _term_links(css_class: str, label: str, rel: str, terms: list[tuple[str, str]]) -> str:
-    """A footer line of (address, name) links, or "" for none."""
-    if not terms:
+def _term_links(css_class: str, label: str, rel: str, terms) -> str:
+    """A footer line of (address, name) links (plain text both), or "" for none."""
+    anchors = ", ".join(
+        f'<a rel="{rel}" href="{escape(url)}">{escape(name)}</a>' for url, name in terms
+    )
+    if not anchors:
         return ""
-    links = ", ".join(f'<a rel="{rel}" href="{_e(url)}">{_e(name)}</a>' for url, name in terms)
-    return f'<p class="{css_class}"><span class="label">{label}</span> {links}</p>'
+    return f'<p class="{css_class}"><span class="label">{label}</span> {anchors}</p>'
 
 
 def author_box(author) -> SafeString:

