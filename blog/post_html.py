@@ -11,6 +11,7 @@ from html import escape  # the standard library's: Django's is lazy-aware and sl
 
 from django.conf import settings
 from django.template.defaultfilters import truncatechars, truncatewords
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -63,6 +64,18 @@ def links(name: str, kwarg: str, values) -> list[str]:
 @lru_cache(maxsize=4096)
 def _link(name, kwargs, prefix, urlconf) -> str:
     return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+def static_url(path: str) -> str:
+    """static(path), remembered per STATIC_URL and static files storage: the manifest lookup
+    and urljoin cost more than the rest of a likes box."""
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    return _static_url(path, settings.STATIC_URL, storage)
+
+
+@lru_cache(maxsize=64)
+def _static_url(path, static_url, storage) -> str:
+    return static(path)
 
 
 def description(post) -> str:

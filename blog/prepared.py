@@ -69,11 +69,12 @@ class PreparedQuery:
         self._lock = threading.Lock()
 
     def __call__(self, *values) -> list:
-        queryset, compiler, sql, params, slots = self._compiled or self._compile()
+        queryset, compiler, sql, params, slots, converters = self._compiled or self._compile()
         params = _with_values(params, slots, values)
         run = copy.copy(compiler)
         run.connection = connections[queryset.db]  # this thread's
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+        run.get_converters = lambda expressions: converters
         fresh = queryset._chain()
         fresh.query.get_compiler = lambda *args, **kwargs: run
         return list(fresh)
@@ -85,7 +86,11 @@ class PreparedQuery:
                 compiler = queryset.query.get_compiler(queryset.db)
                 sql, params = compiler.as_sql()
                 slots = _slots(self.build, params, self.stand_ins)
-                self._compiled = (queryset, compiler, sql, params, slots)
+                # Which columns need converting (JSON, dates, ...) follows from the SQL alone:
+                # worked out once, as the SQL, it cost a post page's query 0.1 ms a call.
+                columns = [select[0] for select in compiler.select[: compiler.col_count]]
+                converters = compiler.get_converters(columns)
+                self._compiled = (queryset, compiler, sql, params, slots, converters)
         return self._compiled
 
 

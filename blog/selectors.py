@@ -10,7 +10,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Case, Count, F, Func, OuterRef, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import JSONObject, Replace, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -47,8 +58,12 @@ def tag_suggestions(text, *, limit=10):
 
 def json_rows(queryset, *fields):
     """An annotation: the fields of each row of queryset as JSON objects, in its order, so a
-    list of related rows comes in the same query as the row they belong to (set_prefetched)."""
-    return ArraySubquery(queryset.values(row=JSONObject(**{field: field for field in fields})))
+    list of related rows comes in the same query as the row they belong to (set_prefetched).
+
+    One JSON array (to_jsonb of the array of rows), so it is decoded with one json.loads()
+    rather than one per row."""
+    rows = ArraySubquery(queryset.values(row=JSONObject(**{field: field for field in fields})))
+    return Func(rows, function="to_jsonb", output_field=JSONField())
 
 
 def set_prefetched(instance, name, model, rows) -> None:
