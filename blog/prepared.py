@@ -53,6 +53,19 @@ def _with_values(params, slots, values) -> list:
     return params
 
 
+def _with_query(queryset, query):
+    """queryset as its _clone() copies it, with query in place of a clone of its query: a clone
+    copies every join and condition (a union's three times), a fifth of a prepared call."""
+    fresh = queryset.__class__(
+        model=queryset.model, query=query, using=queryset._db, hints=queryset._hints
+    )
+    for name in ("_sticky_filter", "_for_write", "_known_related_objects", "_iterable_class",
+                 "_fetch_mode", "_fields"):  # fmt: skip
+        setattr(fresh, name, getattr(queryset, name))
+    fresh._prefetch_related_lookups = queryset._prefetch_related_lookups[:]
+    return fresh
+
+
 class PreparedQuery:
     """build(*values) -> QuerySet, compiled on the first call with stand_ins (stand_in()) in
     place of the values; each call runs the same SQL with its own values and returns a list.
@@ -75,9 +88,9 @@ class PreparedQuery:
         run.connection = connections[queryset.db]  # this thread's
         run.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         run.get_converters = lambda expressions: converters
-        fresh = queryset._chain()
-        fresh.query.get_compiler = lambda *args, **kwargs: run
-        return list(fresh)
+        query = copy.copy(queryset.query)  # shallow: the compiler is all that differs
+        query.get_compiler = lambda *args, **kwargs: run
+        return list(_with_query(queryset, query))
 
     def _compile(self):
         with self._lock:
