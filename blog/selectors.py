@@ -82,15 +82,23 @@ def keep_prefetched(instance, name, objects) -> None:
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+# Columns features add to the post page's query from their AppConfig.ready(), so what the
+# page shows of them comes without a query of its own: {name: build(post) -> expression}, post
+# being OuterRef("pk") (blog.stats: the likes' counts). The query is prepared at the first page.
+post_page_columns = {}
+
+
 def _post_with_terms(slug):
     categories = Category.objects.filter(posts=OuterRef("pk")).order_by("path")
     tags = Tag.objects.filter(blog_taggedpost_items__content_object=OuterRef("pk")).order_by("pk")
+    features = {name: build(OuterRef("pk")) for name, build in post_page_columns.items()}
     return (
         Post.objects.select_related("author__profile")
         .defer(*SEARCH_ONLY)
         .annotate(
             category_rows=json_rows(categories, *CATEGORY_FIELDS),
             tag_rows=json_rows(tags, "id", "name", "slug"),
+            **features,
         )
         .filter(slug=slug)
     )
@@ -99,7 +107,8 @@ def _post_with_terms(slug):
 def post_for_page(slug) -> Post | None:
     """The post with this slug and all its page shows of it in one query: author and profile
     joined, its categories (in tree order) and tags (in the order prefetch_related gave them)
-    in the prefetch caches; None when there is none."""
+    in the prefetch caches, the features' post_page_columns as attributes; None when there is
+    none."""
     post = next(iter(_POST_WITH_TERMS(slug)), None)  # the slug is unique
     if post is not None:
         set_prefetched(post, "categories", Category, post.category_rows)
