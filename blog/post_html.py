@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from blog.links import safe_url
 
@@ -133,6 +134,13 @@ def _iso(value) -> str:
     return escape(timezone.localtime(value).isoformat()) if value else ""
 
 
+@lru_cache(maxsize=4096)
+def day_label(day, language) -> str:
+    """ "December 3, 2026", as the date filter with "F j, Y" prints it (kept per day and
+    language: DateFormat is dear, and a list shows a dozen days)."""
+    return dateformat.format(day, "F j, Y")
+
+
 def post_header(post) -> SafeString:
     """The <article> opening and the post's header: title, date and author."""
     local = timezone.localtime(post.published_at)
@@ -142,7 +150,7 @@ def post_header(post) -> SafeString:
         f'<article class="post format-{_e(post.format)}">\n  <header class="post-header">'
         f'\n    <h1 class="entry-title">{_e(post.title_html)}</h1>'
         f'\n    <p class="meta"><time datetime="{escape(local.isoformat(timespec="seconds"))}">'
-        f"{_e(dateformat.format(local, 'F j, Y'))}</time>"
+        f"{escape(day_label(local.date(), get_language()))}</time>"
         f'\n      by <a rel="author" href="{_e(href)}">{_e(author_name(author))}</a></p>'
         "\n  </header>"
     )

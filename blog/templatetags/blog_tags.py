@@ -6,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -259,7 +259,4 @@ def _address(name: str, kwarg: str, value: str) -> str:
     return post_html.link(name, **{kwarg: value})
 
 
-@lru_cache(maxsize=4096)
-def _day_label(day, language) -> str:
-    """ "December 3, 2026", as the date filter with "F j, Y" prints it."""
-    return dateformat.format(day, "F j, Y")
+_day_label = post_html.day_label
