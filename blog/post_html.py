@@ -81,7 +81,14 @@ def _static_url(path, static_url, storage) -> str:
 
 def description(post) -> str:
     """The post's summary cut to 30 words: the description and og/twitter descriptions."""
-    return truncatewords(post.summary(), 30)
+    return _first_words(post.summary(), 30)
+
+
+@lru_cache(maxsize=256)
+def _first_words(text: str, count: int) -> str:
+    """truncatewords(text, count), kept for the texts last asked, as excerpt_from: the post
+    page cuts the same summary for its description and its meta tags."""
+    return truncatewords(text, count)
 
 
 def post_meta(post, *, site_title, og=None, preview=False) -> SafeString:

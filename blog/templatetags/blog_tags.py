@@ -164,6 +164,12 @@ def author_name(user):
 
 
 @register.simple_tag
+def post_description(post):
+    """The post's summary cut to 30 words, as its meta tags' descriptions (blog.post_html)."""
+    return post_html.description(post)
+
+
+@register.simple_tag
 def post_meta(post, *, site_title, og=None, preview=False):
     """The post's Open Graph, article and Twitter meta tags (blog.post_html)."""
     return post_html.post_meta(post, site_title=site_title, og=og, preview=preview)
