@@ -11,9 +11,11 @@ from html import escape  # the standard library's: Django's is lazy-aware and sl
 
 from django.conf import settings
 from django.template.defaultfilters import truncatechars, truncatewords
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from blog.links import safe_url
 
@@ -51,14 +53,42 @@ def link(name: str, **kwargs) -> str:
     return _link(name, tuple(kwargs.items()), get_script_prefix(), urlconf)
 
 
+def links(name: str, kwarg: str, values) -> list[str]:
+    """[link(name, **{kwarg: value}) for value in values], the script prefix and URLconf read
+    once (each is a thread-local lookup, dearer than the remembered address): a footer links
+    a score of tags and categories."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix = get_script_prefix()
+    return [_link(name, ((kwarg, value),), prefix, urlconf) for value in values]
+
+
 @lru_cache(maxsize=4096)
 def _link(name, kwargs, prefix, urlconf) -> str:
     return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
 
 
+def static_url(path: str) -> str:
+    """static(path), remembered per STATIC_URL and static files storage: the manifest lookup
+    and urljoin cost more than the rest of a likes box."""
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    return _static_url(path, settings.STATIC_URL, storage)
+
+
+@lru_cache(maxsize=64)
+def _static_url(path, static_url, storage) -> str:
+    return static(path)
+
+
 def description(post) -> str:
     """The post's summary cut to 30 words: the description and og/twitter descriptions."""
-    return truncatewords(post.summary(), 30)
+    return _first_words(post.summary(), 30)
+
+
+@lru_cache(maxsize=256)
+def _first_words(text: str, count: int) -> str:
+    """truncatewords(text, count), kept for the texts last asked, as excerpt_from: the post
+    page cuts the same summary for its description and its meta tags."""
+    return truncatewords(text, count)
 
 
 def post_meta(post, *, site_title, og=None, preview=False) -> SafeString:
@@ -111,6 +141,13 @@ def _iso(value) -> str:
     return escape(timezone.localtime(value).isoformat()) if value else ""
 
 
+@lru_cache(maxsize=4096)
+def day_label(day, language) -> str:
+    """ "December 3, 2026", as the date filter with "F j, Y" prints it (kept per day and
+    language: DateFormat is dear, and a list shows a dozen days)."""
+    return dateformat.format(day, "F j, Y")
+
+
 def post_header(post) -> SafeString:
     """The <article> opening and the post's header: title, date and author."""
     local = timezone.localtime(post.published_at)
@@ -120,7 +157,7 @@ def post_header(post) -> SafeString:
         f'<article class="post format-{_e(post.format)}">\n  <header class="post-header">'
         f'\n    <h1 class="entry-title">{_e(post.title_html)}</h1>'
         f'\n    <p class="meta"><time datetime="{escape(local.isoformat(timespec="seconds"))}">'
-        f"{_e(dateformat.format(local, 'F j, Y'))}</time>"
+        f"{escape(day_label(local.date(), get_language()))}</time>"
         f'\n      by <a rel="author" href="{_e(href)}">{_e(author_name(author))}</a></p>'
         "\n  </header>"
     )
@@ -128,8 +165,11 @@ def post_header(post) -> SafeString:
 
 def post_footer(post) -> SafeString:
     """The post's footer: its tags and its categories, linked."""
-    tags = [(link("blog:tag", slug=tag.slug), tag.name) for tag in post.tag_list()]
-    categories = [(link("blog:category", path=c.path), c.name) for c in post.categories.all()]
+    tags, categories = post.tag_list(), post.categories.all()
+    tag_urls = links("blog:tag", "slug", [tag.slug for tag in tags])
+    category_urls = links("blog:category", "path", [category.path for category in categories])
+    tags = zip(tag_urls, [tag.name for tag in tags], strict=True)
+    categories = zip(category_urls, [category.name for category in categories], strict=True)
     return mark_safe(
         '<footer class="post-footer">\n    '
         + _term_links("post-tags", "Tagged with:", "tag", tags)
@@ -139,12 +179,14 @@ def post_footer(post) -> SafeString:
     )
 
 
-def _term_links(css_class: str, label: str, rel: str, terms: list[tuple[str, str]]) -> str:
-    """A footer line of (address, name) links, or "" for none."""
-    if not terms:
+def _term_links(css_class: str, label: str, rel: str, terms) -> str:
+    """A footer line of (address, name) links (plain text both), or "" for none."""
+    anchors = ", ".join(
+        f'<a rel="{rel}" href="{escape(url)}">{escape(name)}</a>' for url, name in terms
+    )
+    if not anchors:
         return ""
-    links = ", ".join(f'<a rel="{rel}" href="{_e(url)}">{_e(name)}</a>' for url, name in terms)
-    return f'<p class="{css_class}"><span class="label">{label}</span> {links}</p>'
+    return f'<p class="{css_class}"><span class="label">{label}</span> {anchors}</p>'
 
 
 def author_box(author) -> SafeString:

@@ -111,9 +111,13 @@ def sanitize_title(title: str) -> str:
     return _title_cleaner.clean(title or "")
 
 
+@lru_cache(maxsize=1024)
 def title_text(title: str) -> str:
     """A title as plain text, where only text can go: <title>, meta tags, feeds, mail
-    subjects, admin lists. Tags go (as the_title_rss), entities are decoded once."""
+    subjects, admin lists. Tags go (as the_title_rss), entities are decoded once.
+
+    Kept for the titles last asked, as sanitize_title: a post page prints it five times, and
+    strip_tags parses HTML."""
     return html.unescape(strip_tags(title or "")).strip()
 
 

@@ -4,11 +4,11 @@ the work: checks, renditions, what pages show)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
+from blog.post_html import link
 
 
 class Image(models.Model):
@@ -60,7 +60,7 @@ class Image(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("media:image", kwargs={"pk": self.pk})
+        return link("media:image", pk=self.pk)  # reverse(), remembered: a post links each
 
     def scaled(self, fmt):
         """Renditions of one format, narrowest first (from the prefetch cache when there is one)."""

@@ -24,6 +24,7 @@ from blog import jobs
 from blog.history import importing_history
 from blog.links import safe_url, validate_web_url, validate_web_url_lines
 from blog.models.tree import SlugTree
+from blog.post_html import link
 from blog.sanitize import html_text, sanitize_html, sanitize_title, title_text
 
 SEARCH_CONFIG = "english"
@@ -303,14 +304,12 @@ class Post(TitleMarkup, models.Model):
 
     def _url(self):
         local = timezone.localtime(self.published_at)
-        return reverse(
+        return link(  # reverse(), remembered: a post page links three posts, a list a dozen
             "blog:post",
-            kwargs={
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+            year=local.year,
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
         )
 
     @property

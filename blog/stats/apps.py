@@ -11,7 +11,10 @@ class StatsConfig(AppConfig):
 
     def ready(self):
         from blog import desk, pagecache, widgets
-        from blog.stats import selectors
+        from blog import selectors as blog_selectors
+        from blog.stats import likes, selectors
+
+        blog_selectors.post_page_columns.update(likes.PAGE_COLUMNS)
 
         top = ("top_posts", selectors.top_posts)
         widgets.register(

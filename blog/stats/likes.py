@@ -8,7 +8,8 @@ a cap on likes across all posts per day.
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -100,14 +101,31 @@ _COUNTS_BROWSER = PreparedQuery(
 )
 
 
+def _count_column(post, **only):
+    """A post page column (blog.selectors.post_page_columns): the post's likes (only those)."""
+    likes = Like.objects.filter(post=post, **only).order_by().values("post")
+    return Coalesce(Subquery(likes.annotate(n=Count("pk")).values("n")), 0)
+
+
+# The counts a reader who cannot have liked sees, read with the post on its page (likes_count,
+# likes_by_users: the post's attributes then), added from StatsConfig.ready().
+PAGE_COLUMNS = {
+    "likes_count": _count_column,
+    "likes_by_users": lambda post: _count_column(post, user__isnull=False),
+}
+
+
 def post_likes(post: Post, *, user=None, browser: uuid.UUID | None = None) -> dict:
     """What the Like line shows to this reader: one query, two when signed-in readers like it,
-    however many likes there are. A reader neither signed in nor known by a cookie has liked
-    nothing (a like has a user or a browser)."""
+    however many likes there are; none more for a reader who cannot have liked when the post
+    came with PAGE_COLUMNS. A reader neither signed in nor known by a cookie has liked nothing
+    (a like has a user or a browser)."""
     if user is not None:
         rows = _COUNTS_USER(post.pk, user.pk)
     elif browser:
         rows = _COUNTS_BROWSER(post.pk, browser)
+    elif hasattr(post, "likes_count"):  # read with the post (blog.selectors.post_for_page)
+        rows = [(post.likes_count, post.likes_by_users)]
     else:
         rows = _COUNTS(post.pk)
     total, users, mine = (*rows[0], 0)[:3] if rows else (0, 0, 0)  # no row: no like yet

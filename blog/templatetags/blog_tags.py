@@ -7,7 +7,7 @@ from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -44,7 +44,10 @@ def with_dynamic_blocks(body):
     return mark_safe(dynamic_blocks.expand(str(body)))
 
 
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+def _script_safe(payload: str) -> str:
+    """JSON with <, > and & as \\u escapes, safe inside a <script> element (three replace()
+    calls: str.translate with a dict maps each character in Python, 30 times slower)."""
+    return payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
 def shared_fragments(context) -> pagecache.Fragments:
@@ -161,13 +164,19 @@ def post_jsonld(post, image=None):
         data["image"] = image
     elif post.featured_image:
         data["image"] = f"{settings.SITE_URL}{post.featured_image.url}"
-    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    payload = _script_safe(json.dumps(data, ensure_ascii=False))
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
 
 
 @register.filter
 def author_name(user):
     return post_html.author_name(user)
+
+
+@register.simple_tag
+def post_description(post):
+    """The post's summary cut to 30 words, as its meta tags' descriptions (blog.post_html)."""
+    return post_html.description(post)
 
 
 @register.simple_tag
@@ -266,10 +275,7 @@ def _address(name: str, kwarg: str, value: str) -> str:
     return post_html.link(name, **{kwarg: value})
 
 
-@lru_cache(maxsize=4096)
-def _day_label(day, language) -> str:
-    """ "December 3, 2026", as the date filter with "F j, Y" prints it."""
-    return dateformat.format(day, "F j, Y")
+_day_label = post_html.day_label
 
 
 # base.html's lines around its blocks (blog.page_frame): a tag each where a block splits them.

@@ -1,11 +1,9 @@
 from html import escape  # the standard library's: Django's is lazy-aware and slower
 
 from django import template
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from blog.post_html import author_name, initials
+from blog.post_html import author_name, initials, link, static_url
 from blog.stats import likes
 
 register = template.Library()
@@ -34,7 +32,7 @@ def likes_html(likes, error=False, fragment=False) -> SafeString:
     """The likes section from post_likes(): error says the reader's network liked too often
     just now; fragment leaves out the script (a fetch replaces the section with it)."""
     liked, count, others = likes["liked"], likes["count"], likes["others"]
-    action = escape(reverse("stats:post-like", args=[likes["post"].pk]))
+    action = escape(link("stats:post-like", post_id=likes["post"].pk))
     if liked:
         line = (
             f"You and {others} other blogger{_s(others)} like this."
@@ -68,7 +66,7 @@ def likes_html(likes, error=False, fragment=False) -> SafeString:
         )
     html.append("\n</section>")
     if not fragment:
-        html.append(f'\n<script src="{escape(static("blog/likes.js"))}" defer></script>')
+        html.append(f'\n<script src="{escape(static_url("blog/likes.js"))}" defer></script>')
     return mark_safe("".join(html))
 
 

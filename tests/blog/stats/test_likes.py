@@ -3,6 +3,7 @@ from django.db import IntegrityError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from blog import selectors
 from blog.models import Post
 from blog.stats import likes
 from blog.stats.models import Like
@@ -203,3 +204,14 @@ def test_post_page_without_signed_in_likers_reads_no_likers(client, settings):
         body = client.get(post.get_absolute_url()).content.decode()
     assert "1 blogger likes this." in body
     assert not [q for q in queries if 'INNER JOIN "blog_like"' in q["sql"]]
+
+
+def test_likes_come_with_the_post_for_its_page_for_a_reader_who_cannot_have_liked():
+    post = make_post()
+    Like.objects.create(post=post, browser="0b6d7f5e-1111-4a4a-9c9c-123456789abc")
+    Like.objects.create(post=post, browser="0b6d7f5e-2222-4a4a-9c9c-123456789abc")
+    page_post = selectors.post_for_page(post.slug)
+    with CaptureQueriesContext(connection) as queries:
+        shown = likes.post_likes(page_post)
+    assert len(queries) == 0
+    assert (shown["count"], shown["liked"], shown["likers"]) == (2, False, [])
