@@ -1,6 +1,17 @@
+import re
+import uuid
 from types import SimpleNamespace
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import engines
+from django.test import RequestFactory
+
+from blog import generations
+from comments.forms import CommentForm
 from comments.templatetags.comments_tags import comment_avatar, comment_text
+from tests.comments.factories import form_data
+from tests.factories import make_post
 
 
 def test_comment_text_keeps_paragraphs_and_line_breaks():
@@ -30,3 +41,43 @@ def test_avatar_is_initials_with_a_stable_colour_and_no_email():
     assert ">LK</span>" in html and "comment-avatar hue-" in html
     assert html == comment_avatar(comment)
     assert "leila" not in html and "gravatar" not in html
+
+
+VOLATILE = re.compile(r'name="(timestamp|security_hash)" value="[0-9a-f]+"')
+
+
+def section(post, *, generation):
+    """The post's comment section for a reader not signed in, rendered under the page-cache
+    generation (None: none known, the form's template is drawn)."""
+    request = RequestFactory().get(post.get_absolute_url())
+    request.user = AnonymousUser()
+    template = engines["django"].from_string("{% load comments_tags %}{% comment_section post %}")
+    with generations.generation_known(generation):
+        return template.render({"post": post}, request), request
+
+
+@pytest.mark.django_db
+def test_anonymous_form_made_once_a_generation_is_the_templates_to_the_byte():
+    first, second = make_post("First"), make_post("Second <&> “post”")
+    drawn, _request = section(second, generation=None)
+    generation = uuid.uuid4().hex
+    section(first, generation=generation)  # the form's HTML is made here, under the first post
+
+    kept, _request = section(second, generation=generation)
+
+    assert 'id="commentform"' in kept and f'value="{second.pk}"' in kept
+    assert VOLATILE.sub("", kept) == VOLATILE.sub("", drawn)
+
+
+@pytest.mark.django_db
+def test_anonymous_form_made_once_a_generation_can_be_posted():
+    post = make_post()
+    generation = uuid.uuid4().hex
+    section(make_post(), generation=generation)
+    html, _request = section(post, generation=generation)
+
+    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', html))
+    form = CommentForm(post, data={**form_data(post), **hidden})
+
+    assert hidden["object_pk"] == str(post.pk)
+    assert form.is_valid(), form.errors
