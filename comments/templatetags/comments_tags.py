@@ -32,15 +32,17 @@ ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}"
 SHOWN_CHARS = 60
 DAY_LABEL, TIME_LABEL = "F j, Y", "g:i a"
+SECONDS = [f"{second:02d}" for second in range(60)]  # (formatting each cost more)
 COMMENT = Comment.Kind.COMMENT.value
 AVATARS = AuthorProfile._meta.get_field("avatar").storage  # where profile pictures live
 
 
 def link(address: str) -> str:
     """A link to the address, for text people write: nofollow ugc noopener, shortened to show."""
-    href = address if "://" in address else f"http://{address}"
-    shown = address if len(address) <= SHOWN_CHARS else address[: SHOWN_CHARS - 1] + "…"
-    return f'<a href="{escape(href)}" rel="nofollow ugc noopener">{escape(shown)}</a>'
+    escaped = escape(address)  # (once: most addresses are shown as they are)
+    href = escaped if "://" in address else f"http://{escaped}"
+    shown = escaped if len(address) <= SHOWN_CHARS else escape(address[: SHOWN_CHARS - 1] + "…")
+    return f'<a href="{href}" rel="nofollow ugc noopener">{shown}</a>'
 
 
 def linkify(text: str) -> str:
@@ -60,7 +62,8 @@ def linkify(text: str) -> str:
             address = address[:-1]
         html += [escape(text[last : match.start()]), link(address)]
         last = match.start() + len(address)
-    html.append(escape(text[last:]))
+    if last < len(text):
+        html.append(escape(text[last:]))
     return "".join(html)
 
 
@@ -192,7 +195,7 @@ class CommentList:
     def __init__(self, post, *, depth: int, open: bool, page_query: str = ""):
         self.author_id, self.depth, self.open = post.author_id, depth, open
         self.permalink = f"{escape(page_query)}#comment-"
-        self.reply_base = reverse("comments-xtd-reply", args=[0])[:-2]
+        self.reply_base = reverse("comments-xtd-reply", args=[0])[:-2] if open else ""
         self.zone, self.language = timezone.get_current_timezone(), get_language()
         self.secret = settings.SECRET_KEY
 
@@ -201,18 +204,19 @@ class CommentList:
         return "".join(map(self.li, nodes))
 
     def li(self, node) -> str:
-        c = node.comment
+        c, pk = node.comment, str(node.comment.pk)
+        by_author = c.user_id and c.user_id == self.author_id
         classes = f"comment depth-{node.level + 1}"
         if c.kind != COMMENT:
             classes += f" {c.kind}"
             body = self.mention_body(c)
         else:
-            body = self.comment_body(node)
-        if c.user_id and c.user_id == self.author_id:
+            body = self.comment_body(c, pk, node.level, by_author)
+        if by_author:
             classes += " bypostauthor"
         children = f'<ol class="children">{self.html(node.children)}</ol>' if node.children else ""
         return (
-            f'\n<li id="comment-{c.pk}" class="{classes}">\n  <article class="comment-body">'
+            f'\n<li id="comment-{pk}" class="{classes}">\n  <article class="comment-body">'
             f"{body}\n  </article>\n  {children}\n</li>"
         )
 
@@ -224,34 +228,26 @@ class CommentList:
             f'\n    <div class="comment-content">{_text_html(c.comment)}</div>'
         )
 
-    def comment_body(self, node) -> str:
-        c = node.comment
-        pk, name = c.pk, escape(c.user_name)
+    def comment_body(self, c, pk: str, level: int, by_author) -> str:
+        name = escape(c.user_name)
         if c.avatar:
             avatar = f'<img class="comment-avatar" src="{escape(AVATARS.url(c.avatar))}" alt="" '
             avatar += 'width="40" height="40" loading="lazy">'
         else:
             avatar = _initials_avatar(self.secret, c.user_email, c.user_name)
-        badge = ""
-        if c.user_id and c.user_id == self.author_id:
-            badge = ' <span class="author-badge">Author</span>'
+        badge = ' <span class="author-badge">Author</span>' if by_author else ""
         reply = ""
-        if self.open and node.level + 1 < self.depth:  # (a mention has no comment_body)
+        if self.open and level + 1 < self.depth:  # (a mention has no comment_body)
             reply = (
                 f'\n    <p class="reply"><a class="comment-reply-link" '
                 f'href="{self.reply_base}{pk}/" data-reply-to="{pk}" data-reply-name="{name}" '
                 f'aria-label="Reply to {name}">Reply</a></p>'
             )
-        local = c.submit_date.astimezone(self.zone)
-        label = _label(
-            local.year, local.month, local.day, local.hour, local.minute, local.tzinfo,
-            self.language,
-        )  # fmt: skip
         return (
             f'\n    <header class="comment-meta">\n      {avatar}\n'
             f'      <span class="comment-author">{_linked_name(c.user_url, name)}{badge}</span>'
             f'\n      <a class="comment-permalink" href="{self.permalink}{pk}">'
-            f'<time datetime="{local.isoformat(timespec="seconds")}">{label}</time></a>'
+            f"{time_html(c.submit_date, self.zone, self.language)}</a>"
             f'\n    </header>\n    <div class="comment-content">{_text_html(c.comment)}</div>'
             f"{reply}"
         )
@@ -264,13 +260,38 @@ def _linked_name(url: str, name_html: str) -> str:
     return name_html
 
 
-def date_label(local, language=None) -> str:
-    """ "November 24, 2014 at 9:05 p.m.", escaped: kept per minute, zone and language, as labels
-    repeat (a thread's comments share days; the datetime arithmetic cost more than the text)."""
-    return _label(
-        local.year, local.month, local.day, local.hour, local.minute, local.tzinfo,
-        language or get_language(),
+def time_html(moment: datetime, zone, language: str) -> str:
+    """<time datetime="2014-11-24T21:05:00+01:00">November 24, 2014 at 9:05 p.m.</time>: the
+    moment in the zone, to the second, labelled to the minute in the language."""
+    minute = _minute(
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.tzinfo,
+        moment.fold, zone, language,
     )  # fmt: skip
+    if minute is None:
+        local = moment.astimezone(zone)
+        label = _label(
+            local.year, local.month, local.day, local.hour, local.minute, local.tzinfo, language
+        )
+        return f'<time datetime="{local.isoformat(timespec="seconds")}">{label}</time>'
+    return f"{minute[0]}{SECONDS[moment.second]}{minute[1]}"
+
+
+@lru_cache(maxsize=4096)
+def _minute(year, month, day, hour, minute, tzinfo, fold, zone, language) -> tuple | None:
+    """time_html's text before and after the seconds, the same for the moments of a minute,
+    kept per minute, zone and language, as a thread's comments share days (the time zone
+    arithmetic and the label cost more than the rest of the comment); None when the zone's
+    offset has seconds or changes in that minute (local mean time, before 1900 or so)."""
+    start = datetime(year, month, day, hour, minute, tzinfo=tzinfo, fold=fold)
+    local = start.astimezone(zone)
+    end = start.replace(second=59, microsecond=999999).astimezone(zone)
+    if local.second or local.microsecond or local.utcoffset() != end.utcoffset():
+        return None
+    label = _label(
+        local.year, local.month, local.day, local.hour, local.minute, local.tzinfo, language
+    )
+    iso = local.isoformat(timespec="seconds")  # 2014-11-24T21:05:00+01:00
+    return f'<time datetime="{iso[:17]}', f'{iso[19:]}">{label}</time>'
 
 
 @lru_cache(maxsize=4096)

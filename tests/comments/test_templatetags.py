@@ -1,15 +1,18 @@
 import re
 import uuid
+from datetime import UTC, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
 from django.test import RequestFactory
+from django.utils import dateformat
 
 from blog import generations
 from comments.forms import CommentForm
-from comments.templatetags.comments_tags import comment_avatar, comment_text
+from comments.templatetags.comments_tags import comment_avatar, comment_text, time_html
 from tests.comments.factories import form_data
 from tests.factories import make_post
 
@@ -81,3 +84,25 @@ def test_anonymous_form_made_once_a_generation_can_be_posted():
 
     assert hidden["object_pk"] == str(post.pk)
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(
+    ("zone", "utc"),
+    [
+        ("UTC", datetime(2026, 12, 3, 12, 0, 7, 250000)),
+        ("Asia/Kolkata", datetime(2014, 11, 24, 20, 35, 59)),  # +05:30
+        ("Europe/Paris", datetime(2026, 10, 25, 0, 59, 30)),  # the hour shown twice, first
+        ("Europe/Paris", datetime(2026, 10, 25, 1, 0, 30)),  # and second time
+        ("Europe/Paris", datetime(2026, 3, 29, 1, 0, 1)),  # after the hour skipped
+        ("Europe/Amsterdam", datetime(1937, 6, 30, 23, 40, 30)),  # +00:19:32, then +00:20
+        ("Europe/Amsterdam", datetime(1920, 1, 1, 10, 0, 0)),  # +00:19:32 all day
+    ],
+)
+def test_time_of_a_comment_is_its_moment_in_the_zone_to_the_second(zone, utc):
+    zone, moment = ZoneInfo(zone), utc.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    label = dateformat.format(local, "F j, Y \\a\\t g:i a")
+
+    html = time_html(moment, zone, "en")
+
+    assert html == f'<time datetime="{local.isoformat(timespec="seconds")}">{label}</time>'
