@@ -95,11 +95,15 @@ def avatar_html(comment, url: str, size: int = 40) -> str:
     """comment_avatar's HTML from the picture's address (or "", for initials)."""
     # f-strings and the standard library's escape, not format_html: once per comment shown.
     if url:
-        return mark_safe(
-            f'<img class="comment-avatar" src="{escape(url)}" alt="" '
-            f'width="{int(size)}" height="{int(size)}" loading="lazy">'
-        )
+        return mark_safe(_picture_avatar(url, size))
     return mark_safe(_initials_avatar(settings.SECRET_KEY, comment.user_email, comment.user_name))
+
+
+def _picture_avatar(url: str, size: int) -> str:
+    return (
+        f'<img class="comment-avatar" src="{escape(url)}" alt="" '
+        f'width="{int(size)}" height="{int(size)}" loading="lazy">'
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -156,7 +160,8 @@ def anonymous_form_html(request, post) -> SafeString | None:
     """
     if generations.current() is None or request.user.is_authenticated:
         return None
-    parts, origins = generations.kept("comments:anonymous-form", lambda: _form_parts(request))
+    name = f"comments:anonymous-form:{get_language()}"
+    parts, origins = generations.kept(name, lambda: _form_parts(request))
     if parts is None:
         return None
     if origins:  # what signin_buttons tells the CSP about each page that shows them
@@ -195,7 +200,7 @@ class CommentList:
     def __init__(self, post, *, depth: int, open: bool, page_query: str = ""):
         self.author_id, self.depth, self.open = post.author_id, depth, open
         self.permalink = f"{escape(page_query)}#comment-"
-        self.reply_base = reverse("comments-xtd-reply", args=[0])[:-2] if open else ""
+        self.reply_base = generations.kept("comments:reply-base", _reply_base) if open else ""
         self.zone, self.language = timezone.get_current_timezone(), get_language()
         self.secret = settings.SECRET_KEY
 
@@ -231,8 +236,7 @@ class CommentList:
     def comment_body(self, c, pk: str, level: int, by_author) -> str:
         name = escape(c.user_name)
         if c.avatar:
-            avatar = f'<img class="comment-avatar" src="{escape(AVATARS.url(c.avatar))}" alt="" '
-            avatar += 'width="40" height="40" loading="lazy">'
+            avatar = _picture_avatar(AVATARS.url(c.avatar), 40)
         else:
             avatar = _initials_avatar(self.secret, c.user_email, c.user_name)
         badge = ' <span class="author-badge">Author</span>' if by_author else ""
@@ -251,6 +255,11 @@ class CommentList:
             f'\n    </header>\n    <div class="comment-content">{_text_html(c.comment)}</div>'
             f"{reply}"
         )
+
+
+def _reply_base() -> str:
+    """The reply page's address without the comment's pk: /comments/reply/."""
+    return reverse("comments-xtd-reply", args=[0])[:-2]
 
 
 def _linked_name(url: str, name_html: str) -> str:
