@@ -75,6 +75,15 @@ class CommentForm(XtdCommentForm):
         fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         fields["honeypot"].label = _("Leave this field empty")
 
+    @classmethod
+    def security_data(cls, target) -> dict[str, str]:
+        """The hidden fields a form for target is drawn with (content_type, object_pk,
+        timestamp, security_hash), as generate_security_data() makes them, without making the
+        form (its fields are copied for each form)."""
+        form = cls.__new__(cls)
+        form.target_object = target
+        return form.generate_security_data()
+
     def clean_honeypot(self):
         return self.cleaned_data["honeypot"]
 

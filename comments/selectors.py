@@ -2,8 +2,9 @@
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,23 +19,29 @@ from comments import threads
 from comments.models import Comment, DiscussionSettings
 
 PAGE_PARAM = "cpage"
-# What the comment list prints or needs to build threads; nothing else is loaded.
-SHOWN_FIELDS = [
-    "pk", "user_id", "user_name", "user_email", "user_url", "comment", "submit_date",
-    "thread_id", "parent_id", "level", "order", "kind", "source_url", "source_title",
-]  # fmt: skip
 
 
-class ShownComment:
-    """A comment as the post page shows it: SHOWN_FIELDS and the commenter's avatar file (or
-    ""), without a model instance: a page may show hundreds, and three models a row cost more
-    than printing it."""
+class ShownComment(NamedTuple):
+    """A comment as the post page shows it: what the comment list prints or needs to build
+    threads, and the commenter's avatar file (or ""), as the query's row itself (a tuple): a
+    page may show hundreds, and a model instance, or attributes set one by one, per row cost
+    more than printing it."""
 
-    __slots__ = (*SHOWN_FIELDS, "avatar")
-
-    def __init__(self, row):
-        for name, value in zip(self.__slots__, row, strict=True):
-            setattr(self, name, value)
+    pk: int
+    user_id: int | None
+    user_name: str
+    user_email: str
+    user_url: str
+    comment: str
+    submit_date: datetime
+    thread_id: int
+    parent_id: int
+    level: int
+    order: int
+    kind: str
+    source_url: str
+    source_title: str
+    avatar: str | None
 
     @property
     def is_mention(self) -> bool:
@@ -44,7 +51,11 @@ class ShownComment:
         return Comment.Kind(self.kind).label
 
 
-@dataclass
+# The comment's fields the list loads (the avatar comes from the commenter's profile).
+SHOWN_FIELDS = ShownComment._fields[:-1]
+
+
+@dataclass(slots=True)
 class Node:
     """A comment as shown: its level on the page (capped by the depth setting) and replies."""
 
@@ -82,7 +93,7 @@ def visible_comments(post: Post) -> list[ShownComment]:
     """
     ctype = ContentType.objects.get_for_model(post)
     rows = _VISIBLE_COMMENTS(ctype.pk, str(post.pk), settings.SITE_ID)
-    return [ShownComment(row) for row in rows]
+    return list(map(ShownComment._make, rows))
 
 
 def _visible_comments(content_type_id, object_pk, site_id):

@@ -57,6 +57,16 @@ def test_cached_post_page_still_lets_its_buttons_go_on_to_the_providers(configur
     assert f"form-action 'self' {configured.base}" in cached["Content-Security-Policy"]
 
 
+def test_post_page_drawn_for_each_reader_lets_its_buttons_go_on_to_the_providers(configured):
+    post = make_post()
+    reader = Client(HTTP_USER_AGENT=BROWSER)
+    reader.cookies["reader"] = "1"  # a cookie: the page is drawn for this reader, not cached
+    pages = [reader.get(post.get_absolute_url()) for _ in range(3)]  # the form made once
+    for page in pages:
+        assert b'class="signin-button signin-google"' in page.content
+        assert f"form-action 'self' {configured.base}" in page["Content-Security-Policy"]
+
+
 def test_sign_in_from_a_cached_post_page_goes_to_the_provider(browser, configured):
     post = make_post()
     Client(HTTP_USER_AGENT=BROWSER).get(post.get_absolute_url())
