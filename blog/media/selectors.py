@@ -2,13 +2,14 @@
 
 import re
 from functools import lru_cache
-from html import unescape
+from html import escape, unescape
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db.models import OuterRef, Q, prefetch_related_objects
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.functional import LazyObject, empty
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from blog.media.models import Image, ImageUse, Rendition
@@ -80,8 +81,9 @@ def post_featured(post: Post) -> Image | None:
         return None
     if not Post.featured_media.is_cached(post):  # a post's own page: read with its text's
         post_images(post)
-    prefetch_related_objects([post.featured_media], "renditions")  # a no-op when read so
-    return post.featured_media
+    image = post.featured_media
+    _with_renditions(image)  # read with the list's or the text's already, usually
+    return image
 
 
 def post_og_image(post: Post) -> Rendition | None:
@@ -169,10 +171,20 @@ def file_url(file) -> str:
     """file.url; for a file on this machine's disk (FileSystemStorage) kept per process, as
     its address follows from the storage's base URL and the name alone: urljoin was a third
     of the time a list page spent on its pictures."""
-    storage = file.storage  # default_storage is a lazy object: its __class__ is the storage's
-    if storage.__class__.url is FileSystemStorage.url and file.name:
+    storage = _unwrapped(file.storage)
+    if type(storage).url is FileSystemStorage.url and file.name:
         return _local_url(storage, storage.base_url, file.name)
     return file.url
+
+
+def _unwrapped(storage):
+    """The storage behind default_storage (a LazyObject, whose every attribute costs two
+    Python calls), or storage itself."""
+    if isinstance(storage, LazyObject):
+        if object.__getattribute__(storage, "_wrapped") is empty:
+            storage._setup()
+        return object.__getattribute__(storage, "_wrapped")
+    return storage
 
 
 @lru_cache(maxsize=8192)
@@ -180,16 +192,24 @@ def _local_url(storage, base_url, name) -> str:
     return storage.url(name)
 
 
+def _with_renditions(image) -> None:
+    """Read the image's renditions unless the page prefetched them already."""
+    if "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
+        prefetch_related_objects([image], "renditions")
+
+
 def picture_context(
     image, sizes="main", lazy=True, priority=False, css_class="", alt=None, link=False
 ) -> dict:
     """What picture_html() needs to show an image responsively."""
-    prefetch_related_objects([image], "renditions")  # a no-op when the page prefetched them
-    middle = image.rendition_near(960, fallback=True)
+    _with_renditions(image)
+    widths = image.widths()
+    fallback = Image.fallback_of(widths)
+    middle = Image.near(fallback, 960)
     return {
         "image": image,
-        "webp_srcset": srcset(image.scaled("WEBP")),
-        "srcset": srcset(image.fallback_renditions()),
+        "webp_srcset": srcset(widths.get("WEBP", [])),
+        "srcset": srcset(fallback),
         "src": file_url(middle.file if middle else image.file),
         "sizes": SIZES.get(sizes, sizes),
         "lazy": lazy,
@@ -200,13 +220,21 @@ def picture_context(
     }
 
 
+def _e(value) -> str:
+    """conditional_escape(value) as a str, without its lazy-aware wrapper (a list page calls
+    this a hundred times)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return escape(str(value))
+
+
 def picture_html(context: dict) -> str:
     """The <picture> of picture_context(): WebP and fallback srcsets, the image's size,
     lazy or high priority, wrapped in a link to the image's page when asked.
 
     Written in Python, not a template: a list page shows one per post and a post one per
     image in its text."""
-    image, e = context["image"], conditional_escape
+    image, e = context["image"], _e
     sizes = e(context["sizes"])
     html = ["<picture>"]
     if context["webp_srcset"]:
