@@ -220,14 +220,17 @@ def follow_accounts() -> list:
 
 
 def sidebar(keys=None):
-    """What the shown sidebar widgets need (all when keys is None): one query each at most."""
-    public = Post.objects.published()
+    """What the shown sidebar widgets need (all when keys is None): one query each at most,
+    none while their widgets come from the cache (not even the building of a queryset)."""
+    public = Post.objects.published
     readers = {
-        "categories": ("categories", lambda: category_list(public)),
-        "tags": ("tag_cloud", lambda: tag_cloud(public)),
-        "recent": ("recent_posts", lambda: list(public.only("title", "slug", "published_at")[:5])),
+        "categories": ("categories", lambda: category_list(public())),
+        "tags": ("tag_cloud", lambda: tag_cloud(public())),
+        "recent": ("recent_posts", lambda: list(
+            public().only("title", "slug", "published_at")[:5]
+        )),
         "archives": ("months", lambda: list(
-            public.annotate(month=TruncMonth("published_at"))
+            public().annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(num_posts=Count("pk"))
             .order_by("-month")[:24]
