@@ -339,34 +339,6 @@ def _home_posts(now):
     return Post.objects.published(now=now).for_lists().order_by("-sticky", "-published_at", "-pk")
 
 
-def _renditions_of(*image_ids):
-    return apps.get_model("media", "Rendition").objects.filter(image_id__in=image_ids).order_by()
-
-
-# One prepared query per number of images (the SQL says "IN (%s, %s, ...)"): a page lists a
-# dozen posts at most in practice; more are read with the queryset.
-_RENDITIONS = {
-    count: PreparedQuery(_renditions_of, *(stand_in(int, n) for n in range(count)))
-    for count in range(1, 13)
-}
-
-
-def prefetch_featured_renditions(posts) -> None:
-    """Read the renditions of the posts' featured library images (for_lists() joined them) in
-    one query and keep them where image.renditions.all() finds them, as for_lists()'s
-    prefetch_related would have: no query when there is no such image."""
-    images = [post.featured_media for post in posts if post.featured_media_id]
-    ids = sorted({image.pk for image in images})
-    if not ids:
-        return
-    found = _RENDITIONS[len(ids)](*ids) if len(ids) in _RENDITIONS else _renditions_of(*ids)
-    by_image = {}
-    for rendition in found:
-        by_image.setdefault(rendition.image_id, []).append(rendition)
-    for image in images:
-        keep_prefetched(image, "renditions", by_image.get(image.pk, []))
-
-
 _HOME_COUNT = PreparedCount(_home_posts, stand_in(datetime))
 
 
@@ -374,8 +346,7 @@ class HomePosts:
     """The home page's posts for a Paginator, all read as of one moment (now): count() as
     the queryset's, and a page (a slice), each with a query whose SQL is written once per
     process (the count's once, a page's for each of the first pages, prepared per offset and
-    size, as Django writes them into the SQL), the featured images' renditions with a prepared
-    query too."""
+    size, as Django writes them into the SQL)."""
 
     _slices = {}  # (start, stop) -> PreparedQuery
     FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
@@ -392,13 +363,8 @@ class HomePosts:
             return []
         prepared = self._slices.get(key)
         if prepared is None and len(self._slices) < self.FIRST_PAGES:
-            prepared = PreparedQuery(
-                lambda now: _home_posts(now).prefetch_related(None)[window], stand_in(datetime)
-            )
+            prepared = PreparedQuery(lambda now: _home_posts(now)[window], stand_in(datetime))
             prepared = self._slices.setdefault(key, prepared)
         if prepared is None:
-            posts = list(_home_posts(self.now).prefetch_related(None)[window])
-        else:
-            posts = prepared(self.now)
-        prefetch_featured_renditions(posts)
-        return posts
+            return list(_home_posts(self.now)[window])
+        return prepared(self.now)

@@ -82,6 +82,9 @@ def post_featured(post: Post) -> Image | None:
     if not Post.featured_media.is_cached(post):  # a post's own page: read with its text's
         post_images(post)
     image = post.featured_media
+    rows = getattr(post, "featured_rendition_rows", None)  # a list page's (for_lists)
+    if rows is not None and "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
+        set_prefetched(image, "renditions", Rendition, rows)
     _with_renditions(image)  # read with the list's or the text's already, usually
     return image
 
