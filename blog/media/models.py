@@ -66,11 +66,12 @@ class Image(models.Model):
     def get_absolute_url(self):
         return reverse("media:image", kwargs={"pk": self.pk})
 
-    def widths(self) -> dict[str, list["Rendition"]]:
+    def widths(self, renditions=None) -> dict[str, list["Rendition"]]:
         """{format: its renditions scaled to a width, narrowest first}, in one pass over the
-        renditions (from the prefetch cache when there is one)."""
+        renditions (from the prefetch cache when there is one), or over renditions: anything
+        with their kind, format and width (blog.media.selectors.ListedRendition)."""
         by_format = {}
-        for rendition in self.renditions.all():
+        for rendition in self.renditions.all() if renditions is None else renditions:
             if rendition.kind == "width":
                 by_format.setdefault(rendition.format, []).append(rendition)
         for found in by_format.values():

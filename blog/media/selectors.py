@@ -82,9 +82,9 @@ def post_featured(post: Post) -> Image | None:
     if not Post.featured_media.is_cached(post):  # a post's own page: read with its text's
         post_images(post)
     image = post.featured_media
-    rows = getattr(post, "featured_rendition_rows", None)  # a list page's (for_lists)
-    if rows is not None and "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
-        set_prefetched(image, "renditions", Rendition, rows)
+    listed = "featured_rendition_rows" in post.__dict__  # a list page's (for_lists)
+    if listed and "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
+        set_prefetched(image, "renditions", Rendition, post.featured_rendition_rows or [])
     _with_renditions(image)  # read with the list's or the text's already, usually
     return image
 
@@ -151,7 +151,9 @@ def featured_picture(post: Post, **options) -> str:
     """The post's featured image as HTML: from the library (picture_context's options), else an
     older plain upload, else ""."""
     if post.featured_media_id:
-        return picture_html(picture_context(post_featured(post), **options))
+        listed = listed_renditions(post)
+        image = post.featured_media if listed is not None else post_featured(post)
+        return picture_html(picture_context(image, renditions=listed, **options))
     if post.featured_image:
         loading = ' loading="lazy"' if options.get("lazy", True) else ""
         return format_html(
@@ -195,6 +197,27 @@ def _local_url(storage, base_url, name) -> str:
     return storage.url(name)
 
 
+class ListedRendition:
+    """A rendition as a list page reads it (featured_rendition_rows of
+    PostQuerySet.for_lists): what a picture shows of one, its kind, format, width and file,
+    without a model instance (a list reads a dozen per post)."""
+
+    __slots__ = ("kind", "format", "width", "file")
+
+    def __init__(self, row: dict, field):
+        self.kind, self.format, self.width = row["kind"], row["format"], row["width"]
+        self.file = field.attr_class(None, field, row["file"])
+
+
+def listed_renditions(post: Post) -> list[ListedRendition] | None:
+    """The renditions of a listed post's featured image (PostQuerySet.for_lists read them in
+    the post's row), or None for a post read otherwise."""
+    if "featured_rendition_rows" not in post.__dict__:
+        return None
+    field = Rendition._meta.get_field("file")
+    return [ListedRendition(row, field) for row in post.featured_rendition_rows or ()]
+
+
 def _with_renditions(image) -> None:
     """Read the image's renditions unless the page prefetched them already."""
     if "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
@@ -202,11 +225,20 @@ def _with_renditions(image) -> None:
 
 
 def picture_context(
-    image, sizes="main", lazy=True, priority=False, css_class="", alt=None, link=False
+    image,
+    sizes="main",
+    lazy=True,
+    priority=False,
+    css_class="",
+    alt=None,
+    link=False,
+    renditions=None,
 ) -> dict:
-    """What picture_html() needs to show an image responsively."""
-    _with_renditions(image)
-    widths = image.widths()
+    """What picture_html() needs to show an image responsively; its renditions read with it
+    (renditions, listed_renditions()) or else from the prefetch cache or the database."""
+    if renditions is None:
+        _with_renditions(image)
+    widths = image.widths(renditions)
     fallback = Image.fallback_of(widths)
     middle = Image.near(fallback, 960)
     return {

@@ -5,12 +5,13 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -147,7 +148,9 @@ class PostQuerySet(models.QuerySet):
             .annotate(
                 category_names=ArraySubquery(filed.values("name")),
                 category_paths=ArraySubquery(filed.values("path")),
-                featured_rendition_rows=ArraySubquery(renditions.values(row=JSONObject(**columns))),
+                featured_rendition_rows=Subquery(
+                    renditions.values("image").values(rows=JSONBAgg(JSONObject(**columns)))
+                ),
             )
         )
 
