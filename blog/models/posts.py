@@ -134,8 +134,9 @@ class PostQuerySet(models.QuerySet):
     def for_lists(self):
         """What a post's summary on a list page shows (blog_tags.post_summary) and no more:
         its author's name joined, its categories' names and paths as two arrays and its
-        featured image's renditions as JSON rows (featured_rendition_rows, which blog.media
-        makes the image's prefetched renditions), all in the same row: one query."""
+        featured image's renditions as one JSON list of rows (featured_rendition_rows, None
+        when there are none; blog.media draws the picture from them), all in the same row:
+        one query."""
         filed = Category.objects.filter(posts=OuterRef("pk")).order_by("path")
         # In no order: the pictures sort them (Image.scaled), and ordering them as the model
         # does (joining the images for their own order) cost a tenth of the list's reading.
