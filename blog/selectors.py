@@ -335,36 +335,82 @@ def category_by_short_path(path):
     return min(found[:50], key=lambda category: (category.depth, category.path), default=None)
 
 
+class PreparedPosts:
+    """A list page's posts, build(now, *values) -> their queryset in order, whose SQL is
+    written once per process (blog.prepared): the count's, and a page's (a slice) for each of
+    the first pages, prepared per offset and size as Django writes them into the SQL. Calling
+    it with the values gives the posts of one list for a Paginator (ListedPosts)."""
+
+    FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
+
+    def __init__(self, build, *stand_ins):
+        self.build, self.stand_ins = build, (stand_in(datetime), *stand_ins)
+        self.count = PreparedCount(build, *self.stand_ins)
+        self._slices = {}  # (start, stop) -> PreparedQuery
+
+    def __call__(self, *values, now=None) -> "ListedPosts":
+        return ListedPosts(self, (now or timezone.now(), *values))
+
+    def page(self, window: slice, values: tuple) -> list:
+        """The posts in window (a slice with a stop) of the list with these values."""
+        key = (window.start, window.stop)
+        prepared = self._slices.get(key)
+        if prepared is None and len(self._slices) < self.FIRST_PAGES:
+            prepared = PreparedQuery(lambda *v: self.build(*v)[window], *self.stand_ins)
+            prepared = self._slices.setdefault(key, prepared)
+        if prepared is None:
+            return list(self.build(*values)[window])
+        return prepared(*values)
+
+
+class ListedPosts:
+    """The posts of one list for a Paginator, all read as of one moment: count() as the
+    queryset's, and a page (a slice), each in one query (PreparedPosts)."""
+
+    def __init__(self, prepared: PreparedPosts, values: tuple):
+        self.prepared, self.values = prepared, values
+
+    def count(self) -> int:
+        return self.prepared.count(*self.values)
+
+    def __getitem__(self, window: slice) -> list:
+        if window.stop <= (window.start or 0):  # an empty first page: no query, as Django
+            return []
+        return self.prepared.page(window, self.values)
+
+
 def _home_posts(now):
     return Post.objects.published(now=now).for_lists().order_by("-sticky", "-published_at", "-pk")
 
 
-_HOME_COUNT = PreparedCount(_home_posts, stand_in(datetime))
+def _category_posts(now, path):
+    return Post.objects.published(now=now).for_lists().in_category(Category(path=path))
 
 
-class HomePosts:
-    """The home page's posts for a Paginator, all read as of one moment (now): count() as
-    the queryset's, and a page (a slice), each with a query whose SQL is written once per
-    process (the count's once, a page's for each of the first pages, prepared per offset and
-    size, as Django writes them into the SQL)."""
+def _tag_posts(now, tag_id):
+    return Post.objects.published(now=now).for_lists().filter(tags=tag_id)
 
-    _slices = {}  # (start, stop) -> PreparedQuery
-    FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
 
-    def __init__(self, now=None):
-        self.now = now or timezone.now()
+def _author_posts(now, author_id):
+    return Post.objects.published(now=now).for_lists().filter(author_id=author_id)
 
-    def count(self) -> int:
-        return _HOME_COUNT(self.now)
 
-    def __getitem__(self, window: slice) -> list:
-        key = (window.start, window.stop)
-        if window.stop <= (window.start or 0):  # an empty first page: no query, as Django
-            return []
-        prepared = self._slices.get(key)
-        if prepared is None and len(self._slices) < self.FIRST_PAGES:
-            prepared = PreparedQuery(lambda now: _home_posts(now)[window], stand_in(datetime))
-            prepared = self._slices.setdefault(key, prepared)
-        if prepared is None:
-            return list(_home_posts(self.now)[window])
-        return prepared(self.now)
+home_posts = PreparedPosts(_home_posts)
+_CATEGORY_POSTS = PreparedPosts(_category_posts, stand_in(str))
+_TAG_POSTS = PreparedPosts(_tag_posts, stand_in(int))
+_AUTHOR_POSTS = PreparedPosts(_author_posts, stand_in(int))
+
+
+def category_posts(category) -> ListedPosts:
+    """The public posts filed in the category or below it, newest first, for a Paginator."""
+    return _CATEGORY_POSTS(category.path)
+
+
+def tag_posts(tag) -> ListedPosts:
+    """The public posts with the tag, newest first, for a Paginator."""
+    return _TAG_POSTS(tag.pk)
+
+
+def author_posts(author) -> ListedPosts:
+    """The public posts by the author, newest first, for a Paginator."""
+    return _AUTHOR_POSTS(author.pk)

@@ -29,7 +29,7 @@ class PostListMixin:
 
 class HomeView(PostListMixin, generic.ListView):
     def get_queryset(self):
-        return selectors.HomePosts()  # the first pages in SQL written once per process
+        return selectors.home_posts()  # the first pages in SQL written once per process
 
 
 class ArchiveMixin(PostListMixin):
@@ -58,7 +58,7 @@ class CategoryView(ArchiveMixin, generic.ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().in_category(self.category)
+        return selectors.category_posts(self.category)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.category, archive_kind="category", **kwargs)
@@ -67,7 +67,7 @@ class CategoryView(ArchiveMixin, generic.ListView):
 class TagView(ArchiveMixin, generic.ListView):
     def get_queryset(self):
         self.tag = get_object_or_404(selectors.tags(), slug=self.kwargs["slug"])
-        return super().get_queryset().filter(tags=self.tag)
+        return selectors.tag_posts(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.tag, archive_kind="tag", **kwargs)
@@ -77,7 +77,7 @@ class AuthorView(ArchiveMixin, generic.ListView):
     def get_queryset(self):
         users = get_user_model().objects.select_related("profile")
         self.author = get_object_or_404(users, username=self.kwargs["username"])
-        return super().get_queryset().filter(author=self.author)
+        return selectors.author_posts(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.author, archive_kind="author", **kwargs)

@@ -11,8 +11,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -100,7 +100,10 @@ class Category(SlugTree, models.Model):
             )
 
     def descendants_and_self(self):
-        return Category.objects.filter(Q(path=self.path) | Q(path__startswith=f"{self.path}/"))
+        # The prefix as an expression: the path stays one query parameter, which a prepared
+        # query (blog.prepared) can replace, where a LIKE pattern made in Python would not.
+        below = Concat(Value(self.path), Value("/"), output_field=models.CharField())
+        return Category.objects.filter(Q(path=self.path) | Q(path__startswith=below))
 
 
 # What only search reads: no page loads these (the vector is long) unless it searches.

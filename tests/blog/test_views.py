@@ -357,13 +357,13 @@ def test_header_and_footer_links_follow_the_script_prefix(client):
 
 def test_home_posts_give_each_page_as_the_queryset_with_renditions_read():
     from blog.media.selectors import post_featured
-    from blog.selectors import HomePosts
+    from blog.selectors import home_posts
 
     posts = make_pictured(3, [make_category("Region")])
     make_post("Sticky", sticky=True)
     now = timezone.now()
     queryset = Post.objects.published(now=now).order_by("-sticky", "-published_at", "-pk")
-    home = HomePosts(now)
+    home = home_posts(now=now)
     assert home.count() == 4 and home[0:0] == []
     for window in (slice(0, 2), slice(2, 4), slice(0, 2)):  # the last one prepared already
         page = home[window]
