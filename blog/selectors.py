@@ -369,9 +369,13 @@ class ListedPosts:
 
     def __init__(self, prepared: PreparedPosts, values: tuple):
         self.prepared, self.values = prepared, values
+        self._count = None
 
     def count(self) -> int:
-        return self.prepared.count(*self.values)
+        """How many posts the list has: read once (a view asks before the paginator does)."""
+        if self._count is None:
+            self._count = self.prepared.count(*self.values)
+        return self._count
 
     def __getitem__(self, window: slice) -> list:
         if window.stop <= (window.start or 0):  # an empty first page: no query, as Django
@@ -395,7 +399,13 @@ def _author_posts(now, author_id):
     return Post.objects.published(now=now).for_lists().filter(author_id=author_id)
 
 
+def _period_posts(now, since, until):
+    posts = Post.objects.published(now=now).for_lists()
+    return posts.filter(published_at__gte=since, published_at__lt=until)
+
+
 home_posts = PreparedPosts(_home_posts)
+_PERIOD_POSTS = PreparedPosts(_period_posts, stand_in(datetime, 1), stand_in(datetime, 2))
 _CATEGORY_POSTS = PreparedPosts(_category_posts, stand_in(str))
 _TAG_POSTS = PreparedPosts(_tag_posts, stand_in(int))
 _AUTHOR_POSTS = PreparedPosts(_author_posts, stand_in(int))
@@ -404,6 +414,12 @@ _AUTHOR_POSTS = PreparedPosts(_author_posts, stand_in(int))
 def category_posts(category) -> ListedPosts:
     """The public posts filed in the category or below it, newest first, for a Paginator."""
     return _CATEGORY_POSTS(category.path)
+
+
+def period_posts(since, until) -> ListedPosts:
+    """The public posts published from since until before until, newest first, for a
+    Paginator (a date archive)."""
+    return _PERIOD_POSTS(since, until)
 
 
 def tag_posts(tag) -> ListedPosts:
