@@ -255,14 +255,17 @@ def follow_accounts() -> list:
 
 
 def sidebar(keys=None):
-    """What the shown sidebar widgets need (all when keys is None): one query each at most."""
-    public = Post.objects.published()
+    """What the shown sidebar widgets need (all when keys is None): one query each at most,
+    none while their widgets come from the cache (not even the building of a queryset)."""
+    public = Post.objects.published
     readers = {
-        "categories": ("categories", lambda: category_list(public)),
-        "tags": ("tag_cloud", lambda: tag_cloud(public)),
-        "recent": ("recent_posts", lambda: list(public.only("title", "slug", "published_at")[:5])),
+        "categories": ("categories", lambda: category_list(public())),
+        "tags": ("tag_cloud", lambda: tag_cloud(public())),
+        "recent": ("recent_posts", lambda: list(
+            public().only("title", "slug", "published_at")[:5]
+        )),
         "archives": ("months", lambda: list(
-            public.annotate(month=TruncMonth("published_at"))
+            public().annotate(month=TruncMonth("published_at"))
             .values("month")
             .annotate(num_posts=Count("pk"))
             .order_by("-month")[:24]
@@ -367,70 +370,98 @@ def category_by_short_path(path):
     return min(found[:50], key=lambda category: (category.depth, category.path), default=None)
 
 
+class PreparedPosts:
+    """A list page's posts, build(now, *values) -> their queryset in order, whose SQL is
+    written once per process (blog.prepared): the count's, and a page's (a slice) for each of
+    the first pages, prepared per offset and size as Django writes them into the SQL. Calling
+    it with the values gives the posts of one list for a Paginator (ListedPosts)."""
+
+    FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
+
+    def __init__(self, build, *stand_ins):
+        self.build, self.stand_ins = build, (stand_in(datetime), *stand_ins)
+        self.count = PreparedCount(build, *self.stand_ins)
+        self._slices = {}  # (start, stop) -> PreparedQuery
+
+    def __call__(self, *values, now=None) -> "ListedPosts":
+        return ListedPosts(self, (now or timezone.now(), *values))
+
+    def page(self, window: slice, values: tuple) -> list:
+        """The posts in window (a slice with a stop) of the list with these values."""
+        key = (window.start, window.stop)
+        prepared = self._slices.get(key)
+        if prepared is None and len(self._slices) < self.FIRST_PAGES:
+            prepared = PreparedQuery(lambda *v: self.build(*v)[window], *self.stand_ins)
+            prepared = self._slices.setdefault(key, prepared)
+        if prepared is None:
+            return list(self.build(*values)[window])
+        return prepared(*values)
+
+
+class ListedPosts:
+    """The posts of one list for a Paginator, all read as of one moment: count() as the
+    queryset's, and a page (a slice), each in one query (PreparedPosts)."""
+
+    def __init__(self, prepared: PreparedPosts, values: tuple):
+        self.prepared, self.values = prepared, values
+        self._count = None
+
+    def count(self) -> int:
+        """How many posts the list has: read once (a view asks before the paginator does)."""
+        if self._count is None:
+            self._count = self.prepared.count(*self.values)
+        return self._count
+
+    def __getitem__(self, window: slice) -> list:
+        if window.stop <= (window.start or 0):  # an empty first page: no query, as Django
+            return []
+        return self.prepared.page(window, self.values)
+
+
 def _home_posts(now):
     return Post.objects.published(now=now).for_lists().order_by("-sticky", "-published_at", "-pk")
 
 
-def _renditions_of(*image_ids):
-    return apps.get_model("media", "Rendition").objects.filter(image_id__in=image_ids).order_by()
+def _category_posts(now, path):
+    return Post.objects.published(now=now).for_lists().in_category(Category(path=path))
 
 
-# One prepared query per number of images (the SQL says "IN (%s, %s, ...)"): a page lists a
-# dozen posts at most in practice; more are read with the queryset.
-_RENDITIONS = {
-    count: PreparedQuery(_renditions_of, *(stand_in(int, n) for n in range(count)))
-    for count in range(1, 13)
-}
+def _tag_posts(now, tag_id):
+    return Post.objects.published(now=now).for_lists().filter(tags=tag_id)
 
 
-def prefetch_featured_renditions(posts) -> None:
-    """Read the renditions of the posts' featured library images (for_lists() joined them) in
-    one query and keep them where image.renditions.all() finds them, as for_lists()'s
-    prefetch_related would have: no query when there is no such image."""
-    images = [post.featured_media for post in posts if post.featured_media_id]
-    ids = sorted({image.pk for image in images})
-    if not ids:
-        return
-    found = _RENDITIONS[len(ids)](*ids) if len(ids) in _RENDITIONS else _renditions_of(*ids)
-    by_image = {}
-    for rendition in found:
-        by_image.setdefault(rendition.image_id, []).append(rendition)
-    for image in images:
-        keep_prefetched(image, "renditions", by_image.get(image.pk, []))
+def _author_posts(now, author_id):
+    return Post.objects.published(now=now).for_lists().filter(author_id=author_id)
 
 
-_HOME_COUNT = PreparedCount(_home_posts, stand_in(datetime))
+def _period_posts(now, since, until):
+    posts = Post.objects.published(now=now).for_lists()
+    return posts.filter(published_at__gte=since, published_at__lt=until)
 
 
-class HomePosts:
-    """The home page's posts for a Paginator, all read as of one moment (now): count() as
-    the queryset's, and a page (a slice), each with a query whose SQL is written once per
-    process (the count's once, a page's for each of the first pages, prepared per offset and
-    size, as Django writes them into the SQL), the featured images' renditions with a prepared
-    query too."""
+home_posts = PreparedPosts(_home_posts)
+_PERIOD_POSTS = PreparedPosts(_period_posts, stand_in(datetime, 1), stand_in(datetime, 2))
+_CATEGORY_POSTS = PreparedPosts(_category_posts, stand_in(str))
+_TAG_POSTS = PreparedPosts(_tag_posts, stand_in(int))
+_AUTHOR_POSTS = PreparedPosts(_author_posts, stand_in(int))
 
-    _slices = {}  # (start, stop) -> PreparedQuery
-    FIRST_PAGES = 64  # slices prepared at most; later pages' are compiled each time
 
-    def __init__(self, now=None):
-        self.now = now or timezone.now()
+def category_posts(category) -> ListedPosts:
+    """The public posts filed in the category or below it, newest first, for a Paginator."""
+    return _CATEGORY_POSTS(category.path)
 
-    def count(self) -> int:
-        return _HOME_COUNT(self.now)
 
-    def __getitem__(self, window: slice) -> list:
-        key = (window.start, window.stop)
-        if window.stop <= (window.start or 0):  # an empty first page: no query, as Django
-            return []
-        prepared = self._slices.get(key)
-        if prepared is None and len(self._slices) < self.FIRST_PAGES:
-            prepared = PreparedQuery(
-                lambda now: _home_posts(now).prefetch_related(None)[window], stand_in(datetime)
-            )
-            prepared = self._slices.setdefault(key, prepared)
-        if prepared is None:
-            posts = list(_home_posts(self.now).prefetch_related(None)[window])
-        else:
-            posts = prepared(self.now)
-        prefetch_featured_renditions(posts)
-        return posts
+def period_posts(since, until) -> ListedPosts:
+    """The public posts published from since until before until, newest first, for a
+    Paginator (a date archive)."""
+    return _PERIOD_POSTS(since, until)
+
+
+def tag_posts(tag) -> ListedPosts:
+    """The public posts with the tag, newest first, for a Paginator."""
+    return _TAG_POSTS(tag.pk)
+
+
+def author_posts(author) -> ListedPosts:
+    """The public posts by the author, newest first, for a Paginator."""
+    return _AUTHOR_POSTS(author.pk)

@@ -22,6 +22,9 @@ class Widget:
     # Shared by every reader, so its HTML is cached until anything readers see changes
     # (blog.pagecache). A widget with anything about the reader must say cached=False.
     cached: bool = True
+    # Not cached, but the same for every reader who is not signed in (a form that only a
+    # signed-in reader sees filled in): cached as the shared widgets for them.
+    cached_for_anonymous: bool = False
     # (name in the template's context, function that reads the value): read at most once per
     # page, and only when the widget is shown and not served from the cache.
     context: tuple[str, Callable[[], object]] | None = None
@@ -36,10 +39,23 @@ def register(
     template: str,
     *,
     cached: bool = True,
+    cached_for_anonymous: bool = False,
     context: tuple[str, Callable[[], object]] | None = None,
 ) -> None:
     """Offer a sidebar widget; a feature calls this from its AppConfig.ready()."""
-    WIDGETS[key] = Widget(key, label, template, cached, context)
+    WIDGETS[key] = Widget(key, label, template, cached, cached_for_anonymous, context)
+
+
+def cached_for(widget: Widget, request) -> bool:
+    """Whether the widget's HTML for this request is the one every such reader shares (kept
+    in the cache): a cached widget always, one cached for anonymous readers unless the reader
+    is signed in."""
+    if widget.cached:
+        return True
+    if not widget.cached_for_anonymous:
+        return False
+    user = getattr(request, "user", None)
+    return user is None or not user.is_authenticated
 
 
 for _key, _label in [

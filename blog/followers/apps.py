@@ -19,6 +19,7 @@ class FollowersConfig(AppConfig):
             _("Follow by email"),
             "followers/_widget.html",
             cached=False,
+            cached_for_anonymous=True,  # a signed-in reader's shows whether they follow
             context=("follower_count", services.active_count),
         )
         pagecache.ignore_tables("blog_delivery")  # the mailing's ledger: no page shows it

@@ -11,6 +11,10 @@ from blog.models import Post
 from blog.post_html import link
 
 
+def _width(rendition):
+    return rendition.width
+
+
 class Image(models.Model):
     """An uploaded picture, stored upright and without metadata, with its words."""
 
@@ -62,21 +66,42 @@ class Image(models.Model):
     def get_absolute_url(self):
         return link("media:image", pk=self.pk)  # reverse(), remembered: a post links each
 
+    def widths(self, renditions=None) -> dict[str, list["Rendition"]]:
+        """{format: its renditions scaled to a width, narrowest first}, in one pass over the
+        renditions (from the prefetch cache when there is one), or over renditions: anything
+        with their kind, format and width (blog.media.selectors.ListedRendition)."""
+        by_format = {}
+        for rendition in self.renditions.all() if renditions is None else renditions:
+            if rendition.kind == "width":
+                by_format.setdefault(rendition.format, []).append(rendition)
+        for found in by_format.values():
+            found.sort(key=_width)
+        return by_format
+
     def scaled(self, fmt):
         """Renditions of one format, narrowest first (from the prefetch cache when there is one)."""
-        found = [r for r in self.renditions.all() if r.kind == "width" and r.format == fmt]
-        return sorted(found, key=lambda rendition: rendition.width)
+        return self.widths().get(fmt, [])
+
+    @staticmethod
+    def fallback_of(widths: dict) -> list["Rendition"]:
+        """Of widths(), the widths in a format every browser and mail client shows (not WebP)."""
+        formats = set(widths) - {"WEBP"}
+        return widths[min(formats)] if formats else []
 
     def fallback_renditions(self):
         """The widths in a format every browser and mail client shows (not WebP)."""
-        formats = {r.format for r in self.renditions.all() if r.kind == "width"} - {"WEBP"}
-        return self.scaled(min(formats)) if formats else []
+        return self.fallback_of(self.widths())
+
+    @staticmethod
+    def near(found: list["Rendition"], width: int) -> "Rendition | None":
+        """Of renditions narrowest first, the narrowest at least width wide (else the widest),
+        or None."""
+        wide_enough = [r for r in found if r.width >= width]
+        return (wide_enough or found[-1:] or [None])[0]
 
     def rendition_near(self, width, *, fallback=False):
         """The narrowest rendition at least width wide (else the widest), or None."""
-        found = self.fallback_renditions() if fallback else self.scaled("WEBP")
-        wide_enough = [r for r in found if r.width >= width]
-        return (wide_enough or found[-1:] or [None])[0]
+        return self.near(self.fallback_renditions() if fallback else self.scaled("WEBP"), width)
 
     def rendition_og(self):
         return next((r for r in self.renditions.all() if r.kind == "og"), None)

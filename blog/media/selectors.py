@@ -2,13 +2,13 @@
 
 import re
 from functools import lru_cache
-from html import escape as html_escape
-from html import unescape
+from html import escape, unescape
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db.models import OuterRef, Q, prefetch_related_objects
 from django.utils.feedgenerator import Enclosure
+from django.utils.functional import LazyObject, empty
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -81,8 +81,12 @@ def post_featured(post: Post) -> Image | None:
         return None
     if not Post.featured_media.is_cached(post):  # a post's own page: read with its text's
         post_images(post)
-    prefetch_related_objects([post.featured_media], "renditions")  # a no-op when read so
-    return post.featured_media
+    image = post.featured_media
+    listed = "featured_rendition_rows" in post.__dict__  # a list page's (for_lists)
+    if listed and "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
+        set_prefetched(image, "renditions", Rendition, post.featured_rendition_rows or [])
+    _with_renditions(image)  # read with the list's or the text's already, usually
+    return image
 
 
 def post_og_image(post: Post) -> Rendition | None:
@@ -147,7 +151,9 @@ def featured_picture(post: Post, **options) -> str:
     """The post's featured image as HTML: from the library (picture_context's options), else an
     older plain upload, else ""."""
     if post.featured_media_id:
-        return picture_html(picture_context(post_featured(post), **options))
+        listed = listed_renditions(post)
+        image = post.featured_media if listed is not None else post_featured(post)
+        return picture_html(picture_context(image, renditions=listed, **options))
     if post.featured_image:
         loading = ' loading="lazy"' if options.get("lazy", True) else ""
         return format_html(
@@ -170,10 +176,20 @@ def file_url(file) -> str:
     """file.url; for a file on this machine's disk (FileSystemStorage) kept per process, as
     its address follows from the storage's base URL and the name alone: urljoin was a third
     of the time a list page spent on its pictures."""
-    storage = file.storage  # default_storage is a lazy object: its __class__ is the storage's
-    if storage.__class__.url is FileSystemStorage.url and file.name:
+    storage = _unwrapped(file.storage)
+    if type(storage).url is FileSystemStorage.url and file.name:
         return _local_url(storage, storage.base_url, file.name)
     return file.url
+
+
+def _unwrapped(storage):
+    """The storage behind default_storage (a LazyObject, whose every attribute costs two
+    Python calls), or storage itself."""
+    if isinstance(storage, LazyObject):
+        if object.__getattribute__(storage, "_wrapped") is empty:
+            storage._setup()
+        return object.__getattribute__(storage, "_wrapped")
+    return storage
 
 
 @lru_cache(maxsize=8192)
@@ -181,16 +197,54 @@ def _local_url(storage, base_url, name) -> str:
     return storage.url(name)
 
 
+class ListedRendition:
+    """A rendition as a list page reads it (featured_rendition_rows of
+    PostQuerySet.for_lists): what a picture shows of one, its kind, format, width and file,
+    without a model instance (a list reads a dozen per post)."""
+
+    __slots__ = ("kind", "format", "width", "file")
+
+    def __init__(self, row: dict, field):
+        self.kind, self.format, self.width = row["kind"], row["format"], row["width"]
+        self.file = field.attr_class(None, field, row["file"])
+
+
+def listed_renditions(post: Post) -> list[ListedRendition] | None:
+    """The renditions of a listed post's featured image (PostQuerySet.for_lists read them in
+    the post's row), or None for a post read otherwise."""
+    if "featured_rendition_rows" not in post.__dict__:
+        return None
+    field = Rendition._meta.get_field("file")
+    return [ListedRendition(row, field) for row in post.featured_rendition_rows or ()]
+
+
+def _with_renditions(image) -> None:
+    """Read the image's renditions unless the page prefetched them already."""
+    if "renditions" not in getattr(image, "_prefetched_objects_cache", ()):
+        prefetch_related_objects([image], "renditions")
+
+
 def picture_context(
-    image, sizes="main", lazy=True, priority=False, css_class="", alt=None, link=False
+    image,
+    sizes="main",
+    lazy=True,
+    priority=False,
+    css_class="",
+    alt=None,
+    link=False,
+    renditions=None,
 ) -> dict:
-    """What picture_html() needs to show an image responsively."""
-    prefetch_related_objects([image], "renditions")  # a no-op when the page prefetched them
-    middle = image.rendition_near(960, fallback=True)
+    """What picture_html() needs to show an image responsively; its renditions read with it
+    (renditions, listed_renditions()) or else from the prefetch cache or the database."""
+    if renditions is None:
+        _with_renditions(image)
+    widths = image.widths(renditions)
+    fallback = Image.fallback_of(widths)
+    middle = Image.near(fallback, 960)
     return {
         "image": image,
-        "webp_srcset": srcset(image.scaled("WEBP")),
-        "srcset": srcset(image.fallback_renditions()),
+        "webp_srcset": srcset(widths.get("WEBP", [])),
+        "srcset": srcset(fallback),
         "src": file_url(middle.file if middle else image.file),
         "sizes": SIZES.get(sizes, sizes),
         "lazy": lazy,
@@ -201,13 +255,21 @@ def picture_context(
     }
 
 
+def _e(value) -> str:
+    """conditional_escape(value) as a str, without its lazy-aware wrapper (a list page calls
+    this a hundred times)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return escape(str(value))
+
+
 def picture_html(context: dict) -> str:
     """The <picture> of picture_context(): WebP and fallback srcsets, the image's size,
     lazy or high priority, wrapped in a link to the image's page when asked.
 
     Written in Python, not a template: a list page shows one per post and a post one per
     image in its text."""
-    image, e = context["image"], _escape
+    image, e = context["image"], _e
     sizes = e(context["sizes"])
     html = ["<picture>"]
     if context["webp_srcset"]:
@@ -228,14 +290,6 @@ def picture_html(context: dict) -> str:
     if context["link"]:
         return f'<a class="image-link" href="{e(image.get_absolute_url())}">{"".join(html)}</a>'
     return "".join(html)
-
-
-def _escape(value) -> str:
-    """conditional_escape(value) with the standard library's escape (the same five characters),
-    without Django's lazy-string checks: a picture escapes a dozen values."""
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html_escape(str(value))
 
 
 # Functions (html -> html) that features above this one add from their AppConfig.ready() to

@@ -58,7 +58,8 @@ def shared_fragments(context) -> pagecache.Fragments:
     if fragments is None:
         site_settings = context.get("site_settings") or SiteSettings.load()
         shown = widgets.shown(site_settings.sidebar_widgets)
-        names = ["page-menu", *(f"sidebar-widget:{w.key}" for w in shown if w.cached)]
+        cached = (w for w in shown if widgets.cached_for(w, request))
+        names = ["page-menu", *(f"sidebar-widget:{w.key}" for w in cached)]
         fragments = pagecache.Fragments(names)
         if request is not None:
             request._shared_fragments = fragments

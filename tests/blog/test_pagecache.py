@@ -237,6 +237,18 @@ def test_new_and_departed_followers_show_at_once(follow_widget):
     assert "Join 2 other followers" in text("/")
 
 
+def test_follow_widget_of_a_reader_not_signed_in_is_made_once_per_change(follow_widget):
+    make_post()
+    reader = Client(HTTP_COOKIE="reader=1")  # a page rendered for them, not the cached one
+    Follower.objects.create(email="first@example.com", status="active")
+    assert "Join 1 other follower" in reader.get("/").content.decode()
+    again = reader.get("/")
+    assert "followers/_widget.html" not in [template.name for template in again.templates]
+    assert "Join 1 other follower" in again.content.decode()
+    Follower.objects.create(email="late@example.com", status="active")
+    assert "Join 2 other followers" in reader.get("/").content.decode()
+
+
 def test_page_and_menu_edit_show_at_once():
     make_post()
     about = make_page("About us", show_in_menu=True)

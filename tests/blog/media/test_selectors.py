@@ -10,6 +10,7 @@ from blog.media import selectors as media_selectors
 from blog.media.models import Rendition
 from blog.media.services import image_create
 from blog.models import Post
+from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker's connection sees the image
 
@@ -58,3 +59,29 @@ def test_file_url_is_the_files_address_and_follows_media_url(settings):
     rendition = Rendition(file="images/renditions/harbour & co-320.jpg")
     assert media_selectors.file_url(rendition.file) == rendition.file.url
     assert rendition.file.url.startswith("https://cdn.example.com/m/")
+
+
+def listed_and_alone(post):
+    """The post's featured picture as a list page shows it and as read on its own."""
+    listed = Post.objects.filter(pk=post.pk).for_lists().get()
+    alone = Post.objects.get(pk=post.pk)
+    options = {"sizes": "main", "lazy": False, "css_class": "thumb", "alt": ""}
+    return (media_selectors.featured_picture(listed, **options),
+            media_selectors.featured_picture(alone, **options))  # fmt: skip
+
+
+def test_listed_posts_picture_is_the_one_read_alone_without_a_query(
+    image, django_assert_num_queries
+):
+    post = make_post(featured_media=image)
+    listed = Post.objects.filter(pk=post.pk).for_lists().get()
+    with django_assert_num_queries(0):
+        media_selectors.featured_picture(listed)
+    html, alone = listed_and_alone(post)
+    assert html == alone and 'type="image/webp"' in html and "srcset=" in html
+
+
+def test_listed_image_without_renditions_shows_its_original(image):
+    image.renditions.all().delete()
+    html, alone = listed_and_alone(make_post(featured_media=image))
+    assert html == alone and f'src="{image.file.url}"' in html and "srcset" not in html
