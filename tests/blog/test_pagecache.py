@@ -2,6 +2,7 @@
 request after any change readers can see shows it. Each test runs once with the cache in
 PostgreSQL (the default) and once with Redis (CACHE_URL=redis://...)."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -32,7 +33,8 @@ BACKENDS = {
     "redis": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/7",
-        "KEY_PREFIX": "newsroom-tests",
+        # This run's own keys: another test run on the machine shares the server.
+        "KEY_PREFIX": f"newsroom-tests-{os.getpid()}",
     },
 }
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
@@ -41,11 +43,23 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safar
 @pytest.fixture(autouse=True, params=list(BACKENDS))
 def backend(request, settings):
     settings.CACHES = {"default": BACKENDS[request.param]}
-    cache.clear()
+    clear_cache(request.param)
     SiteSettings.load()  # made on first use, which would end the first page's generation
     DiscussionSettings.load()
     yield request.param
-    cache.clear()
+    clear_cache(request.param)
+
+
+def clear_cache(backend):
+    """Empty the cache; in Redis only this run's keys (clear() would empty the whole database
+    for every other run using it)."""
+    if backend != "redis":
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{BACKENDS['redis']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def get(url, client=None, **headers):
