@@ -14,7 +14,8 @@ content, with the reference post given 100 approved threaded comments beside its
 
 It serves the blog with gunicorn (one sync worker per core, DEBUG off) and loads, one after
 the other with the same wrk command: the peer's post, our post uncached, our post cached, the
-peer's front page, our home uncached and cached, and /healthz. "Uncached" requests carry a
+peer's front page, our home uncached and cached, then cached: the post's category, tag, author
+and month, the feed and the post's comments feed; and /healthz. "Uncached" requests carry a
 cookie, so the page cache leaves them to be rendered, as for a signed-in reader; "cached" ones
 are anonymous readers. Every request to our pages is a counted view (browser User-Agent); at the
 end it checks that the view rows written (in batches, blog.stats) match the answers.
@@ -96,6 +97,34 @@ def shell(env, code):
     return out.stdout.strip()
 
 
+LIST_PAGES = """
+from django.utils import timezone
+from blog.models import Post
+post = Post.objects.get(slug="why-iran-was-not-invited-to-the-anti-isis-club")
+day = timezone.localtime(post.published_at)
+category = post.categories.order_by("path").first()
+tag = post.tags.order_by("name").first()
+print(category.get_absolute_url() if category else "-")
+print(f"/tag/{tag.slug}/" if tag else "-")
+print(f"/author/{post.author.username}/")
+print(f"/{day.year}/{day.month:02d}/")
+print("/feed/")
+print(post.get_absolute_url() + "feed/")
+"""
+LIST_KINDS = ["category", "tag", "author", "month archive", "feed", "post's comments feed"]
+
+
+def counted(target) -> bool:
+    """Whether a request to our target is a counted view (feeds and /healthz are not)."""
+    return target != "/healthz" and not target.endswith("feed/")
+
+
+def list_pages(env) -> list[tuple[str, str]]:
+    """(kind, path) of the other kinds of page the cache keeps, each one the post is on."""
+    paths = shell(env, LIST_PAGES).splitlines()[-len(LIST_KINDS) :]
+    return [(kind, path) for kind, path in zip(LIST_KINDS, paths, strict=True) if path != "-"]
+
+
 def fresh_database(url):
     """Drop the benchmark's own database (its name must say bench), so the import starts empty."""
     name = dj_database_url.parse(url)["NAME"]
@@ -161,6 +190,7 @@ def main():
                   "measuring against the demo content instead, NOT the same posts")  # fmt: skip
         prepare_demo(env)
     path = post_url(env)
+    others = list_pages(env)
     port = free_port()
     s, c = args.seconds, args.connections
     rows, ours = [], 0
@@ -169,7 +199,7 @@ def main():
     def measure(name, port_, target, cookie=None):
         nonlocal ours
         rate, answered = load_counted(port_, target, s, c, cookie)
-        ours += answered if port_ == port and target != "/healthz" else 0
+        ours += answered if port_ == port and counted(target) else 0
         rows.append((name, rate))
 
     with gunicorn(env, port, args.workers):
@@ -185,6 +215,10 @@ def main():
             measure("WordPress front page", PEER_PORT, "/")
         measure("our home, uncached", port, "/", READER_COOKIE)
         measure("our home, cached", port, "/")
+        for kind, target in others:
+            answered = load_counted(port, target, 1, c, None)[1]  # into the cache
+            ours += answered if counted(target) else 0
+            measure(f"our {kind}, cached", port, target)
         measure("/healthz", port, "/healthz")
     # gunicorn has stopped: its workers wrote the views they held at exit.
     views = int(shell(env, COUNT_VIEWS).split()[-1]) - views_before
@@ -199,6 +233,8 @@ def report(rows, args, path, shown, content):
           f"{args.seconds}s each; gunicorn workers: {args.workers}")  # fmt: skip
     print(f"content: {content}")
     print(f"our post {path}: {shown} responses (comments and pingbacks) on one page")
+    print("the other cached pages: the post's first category and tag, its author, its month,"
+          " the site's feed and the post's comments feed")  # fmt: skip
     healthz = rates["/healthz"]
     for name, rate in rows:
         print(f"{name:32} {rate:9.1f} req/s   {rate / healthz:6.3f} x /healthz")
