@@ -143,7 +143,8 @@ POST_URL = "/<post-url>/"
 HIDDEN = ("content_type", "object_pk", "timestamp", "security_hash")
 STAND_INS = {
     escape(POST_URL): ("url", escape),
-    escape(quote(POST_URL)): ("url", lambda url: escape(quote(url))),
+    # |urlencode:"/%" in the template: the address is already percent-encoded (non-Latin slugs)
+    escape(quote(POST_URL, safe="/%")): ("url", lambda url: escape(quote(url, safe="/%"))),
     **{f"stand-in-{name}": (name, escape) for name in HIDDEN},
 }
 STAND_IN = re.compile(f"({'|'.join(map(re.escape, STAND_INS))})")

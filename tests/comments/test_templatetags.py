@@ -61,7 +61,7 @@ def section(post, *, generation):
 
 @pytest.mark.django_db
 def test_anonymous_form_made_once_a_generation_is_the_templates_to_the_byte():
-    first, second = make_post("First"), make_post("Second <&> “post”")
+    first, second = make_post("First"), make_post("خبر دوم <&> “post”")  # a non-Latin slug
     drawn, _request = section(second, generation=None)
     generation = uuid.uuid4().hex
     section(first, generation=generation)  # the form's HTML is made here, under the first post
@@ -70,6 +70,24 @@ def test_anonymous_form_made_once_a_generation_is_the_templates_to_the_byte():
 
     assert 'id="commentform"' in kept and f'value="{second.pk}"' in kept
     assert VOLATILE.sub("", kept) == VOLATILE.sub("", drawn)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("generation", [None, "g-login-links"])
+def test_log_in_links_under_the_form_bring_the_reader_back_to_a_non_latin_post(generation):
+    """The address is percent-encoded once: not %25D8... (a second time), which lands on the
+    post only because the log-in page decodes the next address twice."""
+    post = make_post("خبر")
+    html, _request = section(post, generation=generation)
+    address = post.get_absolute_url()
+    assert "%D8" in address
+    assert f"?next={address}%23respond" in html and "%25" not in html
+
+
+@pytest.mark.django_db
+def test_form_offers_icons_only_when_there_are_sign_in_buttons():
+    html, _request = section(make_post(), generation=None)
+    assert "Fill in your details below:" in html and "click an icon" not in html
 
 
 @pytest.mark.django_db

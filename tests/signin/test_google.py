@@ -21,14 +21,16 @@ def test_google_sign_in_makes_a_reader_account(client, configured):
 
 def test_google_icon_shows_on_the_comment_form_only_when_configured(client, test_provider):
     post = make_post()
-    assert b"click an icon to log in" in client.get(post.get_absolute_url()).content
-    assert b"Log in with Google" not in client.get(post.get_absolute_url()).content
+    page = client.get(post.get_absolute_url()).content
+    assert b"Log in with Google" not in page
+    assert b"click an icon to log in" not in page  # no icon to click
 
     test_provider.configure("google")
     response = client.get(post.get_absolute_url())
 
     assert b"Log in with Google" in response.content
     assert b"signin/google.svg" in response.content
+    assert b"Fill in your details below or click an icon to log in:" in response.content
 
 
 def test_page_with_icons_lets_its_forms_go_to_the_provider(client, test_provider):

@@ -12,6 +12,13 @@ def allow_form_action(request, providers) -> None:
     request.signin_origins = origins | {authorize_origin(provider) for provider in providers}
 
 
+@register.simple_tag(takes_context=True)
+def signin_offered(context) -> bool:
+    """Whether signin_buttons shows any button here: the comment form offers "click an icon"
+    only then."""
+    return bool(get_adapter().list_providers(context["request"]))
+
+
 @register.inclusion_tag("signin/_buttons.html", takes_context=True)
 def signin_buttons(context, next_url="", lead="", after=""):
     """A button for each provider that has a client id (admin or environment), in the order
